@@ -1,0 +1,111 @@
+package io.notesync;
+
+import io.notesync.auth.SigningKeys;
+import io.notesync.auth.TokenVerifier;
+import io.notesync.config.NotesyncConfig;
+import io.notesync.http.HttpApi;
+import io.notesync.socket.SocketServer;
+import io.notesync.store.EmbeddedMongo;
+import io.notesync.store.MongoNoteRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds every part with plain constructors, starts them in dependency order and stops them in
+ * reverse. The only place that knows how the parts fit together.
+ */
+public final class NotesyncServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NotesyncServer.class);
+
+    private final EmbeddedMongo embedded;
+    private final MongoNoteRepository repository;
+    private final ThreadPoolExecutor blocking;
+    private final SocketServer sockets;
+
+    private NotesyncServer(EmbeddedMongo embedded, MongoNoteRepository repository, ThreadPoolExecutor blocking,
+                           SocketServer sockets) {
+        this.embedded = embedded;
+        this.repository = repository;
+        this.blocking = blocking;
+        this.sockets = sockets;
+    }
+
+    public static NotesyncServer start(NotesyncConfig config) {
+        Clock clock = Clock.systemUTC();
+        EmbeddedMongo embedded = null;
+        MongoNoteRepository repository = null;
+        ThreadPoolExecutor blocking = null;
+        try {
+            String connectionString = config.mongodb().uri();
+            if (config.mongodb().embedded()) {
+                embedded = EmbeddedMongo.start(config.storage().dataDir(), config.storage().embeddedPort());
+                connectionString = embedded.connectionString();
+            } else {
+                log.info("using MongoDB at {}", redact(connectionString));
+            }
+            repository = new MongoNoteRepository(connectionString, config.mongodb(), config.writer());
+
+            TokenVerifier verifier = new TokenVerifier(config.auth(), SigningKeys.from(config.auth()), clock);
+            blocking = boundedPool("http-blocking", 8, 1024);
+            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, blocking);
+            SocketServer sockets = new SocketServer(config, verifier, repository, HttpApi.NAME, http, clock);
+            sockets.start();
+            return new NotesyncServer(embedded, repository, blocking, sockets);
+        } catch (RuntimeException e) {
+            if (blocking != null) {
+                blocking.shutdownNow();
+            }
+            if (repository != null) {
+                repository.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    public int port() {
+        return sockets.port();
+    }
+
+    /** Stops accepting, closes sockets, lets the writer finish, then closes the store. */
+    @Override
+    public void close() {
+        log.info("shutting down");
+        sockets.close();
+        blocking.shutdown();
+        try {
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        repository.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+        log.info("stopped");
+    }
+
+    private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Connection strings may carry a password; logs get the host part only. */
+    static String redact(String connectionString) {
+        return connectionString.replaceAll("//[^@/]*@", "//***@");
+    }
+}

@@ -1,0 +1,79 @@
+package io.notesync.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Checks values that bind but cannot work, naming the key. The first problem found is reported. */
+final class ConfigValidator {
+
+    /** RFC 7518: an HMAC key must be at least as long as the hash. */
+    static final int MIN_HS256_SECRET_BYTES = 32;
+
+    private static final Set<String> ALGORITHMS = Set.of("HS256", "RS256", "ES256");
+
+    private ConfigValidator() {
+    }
+
+    static void validate(NotesyncConfig config) {
+        NotesyncConfig.Server server = config.server();
+        require(server.host() != null && !server.host().isBlank(), "server.host", "must not be empty");
+        require(server.port() >= 0 && server.port() <= 65535, "server.port", "must be 0..65535 (0 picks a free port), got " + server.port());
+        require(server.shutdownTimeoutMs() >= 0, "server.shutdownTimeoutMs", "must be >= 0");
+
+        NotesyncConfig.SocketIo socketio = config.socketio();
+        require(socketio.pingIntervalMs() > 0, "socketio.pingIntervalMs", "must be > 0");
+        require(socketio.pingTimeoutMs() > 0, "socketio.pingTimeoutMs", "must be > 0");
+        require(socketio.maxPayloadBytes() >= 1024, "socketio.maxPayloadBytes", "must be at least 1024");
+        require(socketio.connectTimeoutMs() > 0, "socketio.connectTimeoutMs", "must be > 0");
+
+        validateAuth(config.auth());
+
+        NotesyncConfig.MongoDb mongodb = config.mongodb();
+        if (mongodb.uri() != null) {
+            require(mongodb.uri().startsWith("mongodb://") || mongodb.uri().startsWith("mongodb+srv://"),
+                    "mongodb.uri", "must start with mongodb:// or mongodb+srv://");
+        }
+        require(mongodb.database() != null && mongodb.database().matches("[A-Za-z0-9_-]{1,63}"),
+                "mongodb.database", "must be 1..63 characters of letters, digits, '_' or '-'");
+        require(mongodb.writeConcern() != null && mongodb.writeConcern().matches("majority|[1-9][0-9]*"),
+                "mongodb.writeConcern", "must be 'majority' or a number of nodes >= 1, got '" + mongodb.writeConcern() + "'");
+        require(mongodb.timeoutMs() > 0, "mongodb.timeoutMs", "must be > 0");
+
+        require(config.storage().dataDir() != null, "storage.dataDir", "must be set");
+        require(config.storage().embeddedPort() >= 0 && config.storage().embeddedPort() <= 65535,
+                "storage.embeddedPort", "must be 0..65535");
+
+        require(config.writer().maxBatchPackets() >= 1, "writer.maxBatchPackets", "must be >= 1");
+        require(config.writer().maxDelayMs() >= 0, "writer.maxDelayMs", "must be >= 0");
+
+        require(config.limits().maxNotesPerPacket() >= 1, "limits.maxNotesPerPacket", "must be >= 1");
+        require(config.limits().maxNoteChars() >= 1, "limits.maxNoteChars", "must be >= 1");
+    }
+
+    private static void validateAuth(NotesyncConfig.Auth auth) {
+        require(auth.algorithm() != null && ALGORITHMS.contains(auth.algorithm()), "auth.algorithm",
+                "must be one of " + ALGORITHMS + ", got '" + auth.algorithm() + "'");
+        if (auth.algorithm().equals("HS256")) {
+            require(auth.secret() != null, "auth.secret",
+                    "must be set for HS256 (or set NOTESYNC_JWT_SECRET)");
+            int bytes = auth.secret().getBytes(StandardCharsets.UTF_8).length;
+            require(bytes >= MIN_HS256_SECRET_BYTES, "auth.secret",
+                    "is " + bytes + " bytes; HS256 needs at least " + MIN_HS256_SECRET_BYTES);
+        } else {
+            require(auth.publicKeyFile() != null, "auth.publicKeyFile",
+                    "must name a PEM public key file for " + auth.algorithm());
+            require(Files.isReadable(Path.of(auth.publicKeyFile())), "auth.publicKeyFile",
+                    "cannot read " + auth.publicKeyFile());
+        }
+        require(auth.usernameClaim() != null && !auth.usernameClaim().isBlank(), "auth.usernameClaim", "must not be empty");
+        require(auth.clockSkewSeconds() >= 0, "auth.clockSkewSeconds", "must be >= 0");
+    }
+
+    private static void require(boolean ok, String key, String problem) {
+        if (!ok) {
+            throw new ConfigException("config key '" + key + "' " + problem);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.notesync.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The whole configuration, as validated at start. Key names match the YAML file. */
+public record NotesyncConfig(
+        Server server,
+        SocketIo socketio,
+        Auth auth,
+        MongoDb mongodb,
+        Storage storage,
+        Writer writer,
+        Limits limits) {
+
+    public record Server(String host, int port, long shutdownTimeoutMs) {
+        public Duration shutdownTimeout() {
+            return Duration.ofMillis(shutdownTimeoutMs);
+        }
+    }
+
+    public record SocketIo(
+            long pingIntervalMs,
+            long pingTimeoutMs,
+            int maxPayloadBytes,
+            long connectTimeoutMs,
+            boolean allowQueryToken,
+            boolean websocketCompression) {
+    }
+
+    public record Auth(
+            String algorithm,
+            String secret,
+            String publicKeyFile,
+            String usernameClaim,
+            String issuer,
+            String audience,
+            long clockSkewSeconds) {
+    }
+
+    /** {@code uri} null means: run the embedded MongoDB-protocol server. */
+    public record MongoDb(String uri, String database, String writeConcern, long timeoutMs) {
+        public boolean embedded() {
+            return uri == null;
+        }
+
+        public Duration timeout() {
+            return Duration.ofMillis(timeoutMs);
+        }
+    }
+
+    /** Where the embedded store keeps its file; {@code embeddedPort} 0 picks a free loopback port. */
+    public record Storage(Path dataDir, int embeddedPort) {
+    }
+
+    /** How the note writer groups packets that arrive together into one bulk write. */
+    public record Writer(int maxBatchPackets, long maxDelayMs) {
+    }
+
+    public record Limits(int maxNotesPerPacket, int maxNoteChars) {
+    }
+}

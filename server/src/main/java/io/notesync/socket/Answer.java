@@ -1,0 +1,96 @@
+package io.notesync.socket;
+
+import io.notesync.auth.TokenRejection;
+import io.notesync.notes.PacketProblem;
+import io.notesync.notes.StoreOutcome;
+import io.notesync.notes.Video;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one answer a packet gets: an event to the sender, and the same body (wrapped) for the
+ * client's acknowledgement callback. Bodies are maps so the JSON matches PROTOCOL.md key for key.
+ */
+record Answer(String event, Map<String, Object> body, Map<String, Object> ackBody) {
+
+    static final String CONFIRMATION = "confirmation";
+    static final String PACKET_ERROR = "packetError";
+    static final String INVALID_TOKEN = "invalidToken";
+
+    static Answer confirmation(String packetId, StoreOutcome outcome, int stored, Video video) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", true);
+        body.put("packetId", packetId);
+        body.put("status", outcome == StoreOutcome.STORED ? "stored" : "duplicate");
+        body.put("stored", outcome == StoreOutcome.STORED ? stored : 0);
+        body.put("videoKey", video.key());
+        return new Answer(CONFIRMATION, body, body);
+    }
+
+    static Answer packetError(ErrorCode code, String packetId, String field, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (packetId != null) {
+            body.put("packetId", packetId);
+        }
+        body.put("code", code.wireName());
+        body.put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("retryable", code.retryable());
+        return new Answer(PACKET_ERROR, body, failed(body));
+    }
+
+    static Answer packetError(PacketProblem problem) {
+        ErrorCode code = problem.kind() == PacketProblem.Kind.TOO_LARGE ? ErrorCode.TOO_LARGE : ErrorCode.INVALID_PACKET;
+        return packetError(code, problem.packetId(), problem.field(), problem.message());
+    }
+
+    static Answer invalidToken(TokenRejection reason, String message, String packetId) {
+        Map<String, Object> body = invalidTokenBody(reason, message);
+        if (packetId != null) {
+            body.put("packetId", packetId);
+        }
+        return new Answer(INVALID_TOKEN, body, failed(body));
+    }
+
+    static Map<String, Object> invalidTokenBody(TokenRejection reason, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reason", reason.wireName());
+        body.put("message", message);
+        return body;
+    }
+
+    private static Map<String, Object> failed(Map<String, Object> error) {
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("ok", false);
+        ack.put("error", error);
+        return ack;
+    }
+
+    /** The {@code code} of {@code packetError}, and whether the client should send the packet again. */
+    enum ErrorCode {
+        INVALID_PACKET("invalidPacket", false),
+        TOO_LARGE("tooLarge", false),
+        RATE_LIMITED("rateLimited", true),
+        STORAGE_UNAVAILABLE("storageUnavailable", true),
+        INTERNAL("internal", false);
+
+        private final String wireName;
+        private final boolean retryable;
+
+        ErrorCode(String wireName, boolean retryable) {
+            this.wireName = wireName;
+            this.retryable = retryable;
+        }
+
+        String wireName() {
+            return wireName;
+        }
+
+        boolean retryable() {
+            return retryable;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.notesync.socket;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.BroadcastOperations;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.listener.DataListener;
+import io.notesync.auth.TokenCheck;
+import io.notesync.auth.TokenRejection;
+import io.notesync.auth.TokenVerifier;
+import io.notesync.notes.Note;
+import io.notesync.notes.NoteDraft;
+import io.notesync.notes.NoteJson;
+import io.notesync.notes.NoteRepository;
+import io.notesync.notes.PacketEnvelope;
+import io.notesync.notes.PacketParser;
+import io.notesync.notes.ParseResult;
+import io.notesync.notes.StorageUnavailableException;
+import io.notesync.notes.StoreOutcome;
+import io.notesync.notes.StoredPacket;
+import io.notesync.notes.ValidPacket;
+import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * What happens to a {@code packet}, start to end. Runs on the Netty event loop up to the store
+ * hand-off, which never blocks; the rest runs when the database has answered.
+ *
+ * <ol>
+ *   <li>token: the packet's {@code accessToken} if present (renewing the socket), else the socket's;</li>
+ *   <li>parse and clean;</li>
+ *   <li>store, idempotent on (username, packetId);</li>
+ *   <li>after the database acknowledged: {@code fPacket} to the user's other sockets;</li>
+ *   <li>{@code confirmation} and ack to the sender, in the order the socket sent its packets.</li>
+ * </ol>
+ * Every packet gets exactly one answer: {@code confirmation}, {@code packetError} or {@code invalidToken}.
+ */
+final class PacketFlow implements DataListener<Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(PacketFlow.class);
+    static final String EVENT = "packet";
+    static final String FORWARD_EVENT = "fPacket";
+
+    private final Sessions sessions;
+    private final TokenVerifier verifier;
+    private final PacketParser parser;
+    private final NoteRepository repository;
+    private final Function<String, BroadcastOperations> room;
+    private final Clock clock;
+
+    PacketFlow(Sessions sessions, TokenVerifier verifier, PacketParser parser, NoteRepository repository,
+               Function<String, BroadcastOperations> room, Clock clock) {
+        this.sessions = sessions;
+        this.verifier = verifier;
+        this.parser = parser;
+        this.repository = repository;
+        this.room = room;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onData(SocketIOClient client, Object payload, AckRequest ack) {
+        SocketSession session = sessions.of(client);
+        PacketEnvelope envelope = PacketParser.envelope(payload);
+        if (session == null) {
+            // Never authenticated (a raw client that skipped CONNECT): answer, store nothing.
+            deliver(client, ack, Answer.invalidToken(TokenRejection.MISSING, "the socket is not authenticated",
+                    envelope.packetId()));
+            return;
+        }
+        session.answerInOrder(process(session, envelope, payload), answer -> deliver(session.client(), ack, answer));
+    }
+
+    private CompletableFuture<Answer> process(SocketSession session, PacketEnvelope envelope, Object payload) {
+        Answer refused = checkToken(session, envelope);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        ParseResult parsed = parser.parse(payload);
+        if (parsed instanceof ParseResult.Rejected rejected) {
+            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), session.username(),
+                    rejected.problem().field(), rejected.problem().message());
+            return CompletableFuture.completedFuture(Answer.packetError(rejected.problem()));
+        }
+        ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
+        StoredPacket stored = toStore(session.username(), packet);
+        return repository.store(stored)
+                .thenApply(outcome -> {
+                    if (outcome == StoreOutcome.STORED) {
+                        room.apply(session.username()).sendEvent(FORWARD_EVENT, session.client(), forwardBody(stored));
+                    }
+                    log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), session.username(),
+                            outcome.name().toLowerCase(), stored.notes().size(), packet.video().key());
+                    return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
+                })
+                .exceptionally(failure -> storeFailed(packet.packetId(), session.username(), failure));
+    }
+
+    /** Step 1. Returns the refusal, or null when the packet may go on. */
+    private Answer checkToken(SocketSession session, PacketEnvelope envelope) {
+        if (!envelope.hasAccessToken()) {
+            if (session.isExpired(clock.instant())) {
+                return Answer.invalidToken(TokenRejection.EXPIRED, "the access token has expired", envelope.packetId());
+            }
+            return null;
+        }
+        TokenCheck check = verifier.check(envelope.accessToken());
+        if (check instanceof TokenCheck.Rejected rejected) {
+            return Answer.invalidToken(rejected.reason(), rejected.message(), envelope.packetId());
+        }
+        TokenCheck.Valid valid = (TokenCheck.Valid) check;
+        if (!valid.username().equals(session.username())) {
+            return Answer.invalidToken(TokenRejection.USER_MISMATCH,
+                    "the packet's accessToken belongs to another user than this socket's", envelope.packetId());
+        }
+        if (valid.expiresAt().isAfter(session.expiresAt())) {
+            sessions.renew(session, valid.expiresAt());
+        }
+        return null;
+    }
+
+    private StoredPacket toStore(String username, ValidPacket packet) {
+        // Millisecond precision: what MongoDB keeps, so fPacket and a later read agree.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<Note> notes = new ArrayList<>(packet.notes().size());
+        for (NoteDraft draft : packet.notes()) {
+            notes.add(new Note(new ObjectId().toHexString(), draft.text(), draft.timestamp(), now));
+        }
+        return new StoredPacket(username, packet.packetId(), packet.video(), notes, now);
+    }
+
+    private static Map<String, Object> forwardBody(StoredPacket packet) {
+        List<Map<String, Object>> notes = new ArrayList<>(packet.notes().size());
+        for (Note note : packet.notes()) {
+            notes.add(NoteJson.of(note));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("packetId", packet.packetId());
+        body.put("videoKey", packet.video().key());
+        body.put("videoUrl", packet.video().url());
+        body.put("notes", notes);
+        return body;
+    }
+
+    private static Answer storeFailed(String packetId, String username, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof StorageUnavailableException || cause instanceof TimeoutException) {
+            log.warn("packet {} of {} not stored: {}", packetId, username,
+                    cause instanceof TimeoutException ? "the database did not answer in time" : cause.getMessage());
+            return Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE, packetId, null,
+                    "the database is unavailable; keep the packet and send it again later");
+        }
+        log.error("packet {} of {} failed", packetId, username, cause);
+        return Answer.packetError(Answer.ErrorCode.INTERNAL, packetId, null, "internal error");
+    }
+
+    private static void deliver(SocketIOClient client, AckRequest ack, Answer answer) {
+        client.sendEvent(answer.event(), answer.body());
+        if (ack.isAckRequested()) {
+            ack.sendAckData(answer.ackBody());
+        }
+    }
+}
