@@ -1,0 +1,110 @@
+package io.notesync.protocol;
+
+import io.notesync.NotesyncServer;
+import io.notesync.auth.SigningKeys;
+import io.notesync.auth.TokenIssuer;
+import io.notesync.config.ConfigLoader;
+import io.notesync.config.NotesyncConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real notesync, in this JVM, on a free port, with its own embedded store in a fresh directory;
+ * or, when NOTESYNC_TEST_MONGODB_URI is set, on that MongoDB with a database of its own.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final String SECRET = "protocol-tests-secret-0123456789abcdef-0123456789";
+    static final String MONGODB_URI_VARIABLE = "NOTESYNC_TEST_MONGODB_URI";
+
+    private final NotesyncServer server;
+    private final NotesyncConfig config;
+    private final Path dataDir;
+
+    private TestServer(NotesyncServer server, NotesyncConfig config, Path dataDir) {
+        this.server = server;
+        this.config = config;
+        this.dataDir = dataDir;
+    }
+
+    static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** @param settings extra config keys, as {@code --set} takes them */
+    static TestServer start(Map<String, String> settings) {
+        Path dataDir = temporaryDataDir();
+        NotesyncConfig config = ConfigLoader.load(null, Map.of(), baseSettings(dataDir, settings));
+        return new TestServer(NotesyncServer.start(config), config, dataDir);
+    }
+
+    /** The settings every test server shares: loopback, a free port, the test secret, its own store. */
+    static Map<String, String> baseSettings(Path dataDir, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("server.host", "127.0.0.1");
+        all.put("server.port", "0");
+        all.put("auth.secret", SECRET);
+        all.put("storage.dataDir", dataDir.toString());
+        String mongodbUri = System.getenv(MONGODB_URI_VARIABLE);
+        if (mongodbUri != null && !mongodbUri.isBlank()) {
+            all.put("mongodb.uri", mongodbUri);
+            all.put("mongodb.database", "notesync_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        }
+        all.putAll(settings);
+        return all;
+    }
+
+    static Path temporaryDataDir() {
+        try {
+            return Files.createTempDirectory("notesync-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String token(String username) {
+        return token(username, Duration.ofMinutes(15));
+    }
+
+    String token(String username, Duration lifetime) {
+        return issuer().issue(username, lifetime);
+    }
+
+    private TokenIssuer issuer() {
+        return new TokenIssuer(config.auth(), SigningKeys.from(config.auth()), Clock.systemUTC());
+    }
+
+    /** Environment for child processes (node) that need to reach this server. */
+    Map<String, String> clientEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("NOTESYNC_URL", url());
+        env.put("NOTESYNC_JWT_SECRET", SECRET);
+        return env;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
