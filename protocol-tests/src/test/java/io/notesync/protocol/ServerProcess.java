@@ -1,0 +1,135 @@
+package io.notesync.protocol;
+
+import io.notesync.auth.SigningKeys;
+import io.notesync.auth.TokenIssuer;
+import io.notesync.config.ConfigLoader;
+import io.notesync.config.NotesyncConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * notesync in a child JVM, started with the real command line ({@code notesync serve}), so tests
+ * can kill it with SIGKILL or SIGTERM and start it again on the same data directory and port.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    ServerProcess(Path dataDir) {
+        this.dataDir = dataDir;
+        this.port = freePort();
+        this.log = dataDir.resolve("server.log");
+    }
+
+    ServerProcess start() {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "io.notesync.cli.Main", "serve"));
+        TestServer.baseSettings(dataDir, Map.of("server.port", Integer.toString(port)))
+                .forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitHealthy(Duration.ofSeconds(30));
+        return this;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** An access token this server accepts: child servers share the test secret and defaults. */
+    String token(String username) {
+        NotesyncConfig.Auth auth = ConfigLoader.load(null, Map.of(),
+                TestServer.baseSettings(dataDir, Map.of())).auth();
+        return new TokenIssuer(auth, SigningKeys.from(auth), Clock.systemUTC()).issue(username, Duration.ofMinutes(15));
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the server did not exit within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            sleep(100);
+        }
+        throw new AssertionError("the server was not healthy within " + timeout + "; see " + log);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
