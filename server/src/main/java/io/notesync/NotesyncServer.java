@@ -4,6 +4,7 @@ import io.notesync.auth.SigningKeys;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.http.HttpApi;
+import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.socket.SocketServer;
 import io.notesync.store.EmbeddedMongo;
 import io.notesync.store.MongoNoteRepository;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +30,17 @@ public final class NotesyncServer implements AutoCloseable {
     private final MongoNoteRepository repository;
     private final ThreadPoolExecutor blocking;
     private final SocketServer sockets;
+    private final NotesyncMetrics metrics;
+    private final Duration shutdownTimeout;
 
     private NotesyncServer(EmbeddedMongo embedded, MongoNoteRepository repository, ThreadPoolExecutor blocking,
-                           SocketServer sockets) {
+                           SocketServer sockets, NotesyncMetrics metrics, Duration shutdownTimeout) {
         this.embedded = embedded;
         this.repository = repository;
         this.blocking = blocking;
         this.sockets = sockets;
+        this.metrics = metrics;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static NotesyncServer start(NotesyncConfig config) {
@@ -42,6 +48,7 @@ public final class NotesyncServer implements AutoCloseable {
         EmbeddedMongo embedded = null;
         MongoNoteRepository repository = null;
         ThreadPoolExecutor blocking = null;
+        NotesyncMetrics metrics = new NotesyncMetrics();
         try {
             String connectionString = config.mongodb().uri();
             if (config.mongodb().embedded()) {
@@ -54,10 +61,10 @@ public final class NotesyncServer implements AutoCloseable {
 
             TokenVerifier verifier = new TokenVerifier(config.auth(), SigningKeys.from(config.auth()), clock);
             blocking = boundedPool("http-blocking", 8, 1024);
-            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, blocking);
-            SocketServer sockets = new SocketServer(config, verifier, repository, HttpApi.NAME, http, clock);
+            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, metrics, blocking);
+            SocketServer sockets = new SocketServer(config, verifier, repository, HttpApi.NAME, http, metrics, clock);
             sockets.start();
-            return new NotesyncServer(embedded, repository, blocking, sockets);
+            return new NotesyncServer(embedded, repository, blocking, sockets, metrics, config.server().shutdownTimeout());
         } catch (RuntimeException e) {
             if (blocking != null) {
                 blocking.shutdownNow();
@@ -68,6 +75,7 @@ public final class NotesyncServer implements AutoCloseable {
             if (embedded != null) {
                 embedded.close();
             }
+            metrics.close();
             throw e;
         }
     }
@@ -76,10 +84,19 @@ public final class NotesyncServer implements AutoCloseable {
         return sockets.port();
     }
 
-    /** Stops accepting, closes sockets, lets the writer finish, then closes the store. */
+    /**
+     * Graceful shutdown: refuses new sockets and packets (retryable), waits until every packet
+     * received is answered (at most server.shutdownTimeoutMs), disconnects the sockets so clients
+     * reconnect, stops Netty, lets the writer finish, then closes the store.
+     */
     @Override
     public void close() {
         log.info("shutting down");
+        try {
+            sockets.drain(shutdownTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sockets.close();
         blocking.shutdown();
         try {
@@ -91,6 +108,7 @@ public final class NotesyncServer implements AutoCloseable {
         if (embedded != null) {
             embedded.close();
         }
+        metrics.close();
         log.info("stopped");
     }
 

@@ -6,12 +6,13 @@ import io.notesync.config.NotesyncConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code notesync serve}: runs the server until SIGTERM or SIGINT, then shuts down in order. */
+/** {@code notesync serve}: runs the server until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Starts the server.",
                 "With no mongodb.uri it runs an embedded MongoDB-protocol store in storage.dataDir."},
@@ -40,12 +41,17 @@ final class ServeCommand implements Callable<Integer> {
             log.error("notesync could not start: {}", e.getMessage(), e);
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        // Handling the signals ourselves (rather than in a shutdown hook) lets a stop by SIGTERM
+        // finish the graceful shutdown and exit 0, which service managers read as a clean stop.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                log.info("SIG{} received: shutting down", signal.getName());
+                stopRequested.countDown();
+            });
+        }
+        stopRequested.await();
+        server.close();
         return 0;
     }
 }

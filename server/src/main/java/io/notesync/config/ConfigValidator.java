@@ -50,6 +50,9 @@ final class ConfigValidator {
 
         require(config.limits().maxNotesPerPacket() >= 1, "limits.maxNotesPerPacket", "must be >= 1");
         require(config.limits().maxNoteChars() >= 1, "limits.maxNoteChars", "must be >= 1");
+        require(config.limits().packetsPerSecond() > 0, "limits.packetsPerSecond", "must be > 0");
+        require(config.limits().packetBurst() >= 1, "limits.packetBurst", "must be >= 1");
+        require(config.limits().maxConnectionsPerUser() >= 1, "limits.maxConnectionsPerUser", "must be >= 1");
     }
 
     private static void validateAuth(NotesyncConfig.Auth auth) {

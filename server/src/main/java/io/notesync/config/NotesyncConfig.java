@@ -57,6 +57,11 @@ public record NotesyncConfig(
     public record Writer(int maxBatchPackets, long maxDelayMs) {
     }
 
-    public record Limits(int maxNotesPerPacket, int maxNoteChars) {
+    /**
+     * Per-packet sizes, and per-user rates: a token bucket of {@code packetBurst} packets refilled
+     * at {@code packetsPerSecond}, and at most {@code maxConnectionsPerUser} sockets at once.
+     */
+    public record Limits(int maxNotesPerPacket, int maxNoteChars, double packetsPerSecond, int packetBurst,
+                         int maxConnectionsPerUser) {
     }
 }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.notes.InvalidVideoUrlException;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteJson;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * The HTTP routes served on the Socket.IO port. It sits in the Netty pipeline ahead of
@@ -52,14 +54,18 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     public static final String NAME = "notesyncHttpApi";
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final String socketIoPath;
     private final TokenVerifier verifier;
     private final NoteRepository repository;
     private final Executor blocking;
+    private final NotesyncMetrics metrics;
 
-    public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, Executor blocking) {
+    public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, NotesyncMetrics metrics,
+                   Executor blocking) {
         this.socketIoPath = socketIoPath;
+        this.metrics = metrics;
         this.verifier = verifier;
         this.repository = repository;
         this.blocking = blocking;
@@ -103,6 +109,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             case "/health" -> (uri, auth) -> health();
             case "/api/notes" -> this::notes;
             case "/api/videos" -> (uri, auth) -> videos(auth);
+            case "/metrics" -> (uri, auth) -> new PlainText(PROMETHEUS_TEXT, metrics.scrape());
             default -> throw HttpError.notFound(path);
         };
         if (!HttpMethod.GET.equals(method)) {
@@ -189,7 +196,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, java.util.function.Supplier<Object> handler) {
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Supplier<Object> handler) {
         try {
             write(ctx, keepAlive, HttpResponseStatus.OK, handler.get());
         } catch (HttpError error) {
@@ -210,16 +217,26 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         write(ctx, keepAlive, error.status(), Map.of("error", body));
     }
 
+    /** A body that is not JSON: its content type and text. */
+    private record PlainText(String contentType, String text) {
+    }
+
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
         byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("response is not serialisable", e);
+        String contentType = "application/json; charset=utf-8";
+        if (body instanceof PlainText text) {
+            bytes = text.text().getBytes(StandardCharsets.UTF_8);
+            contentType = text.contentType();
+        } else {
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("response is not serialisable", e);
+            }
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         if (keepAlive) {

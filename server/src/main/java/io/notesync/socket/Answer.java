@@ -1,6 +1,7 @@
 package io.notesync.socket;
 
 import io.notesync.auth.TokenRejection;
+import io.notesync.metrics.NotesyncMetrics.PacketOutcome;
 import io.notesync.notes.PacketProblem;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.Video;
@@ -12,7 +13,7 @@ import java.util.Map;
  * The one answer a packet gets: an event to the sender, and the same body (wrapped) for the
  * client's acknowledgement callback. Bodies are maps so the JSON matches PROTOCOL.md key for key.
  */
-record Answer(String event, Map<String, Object> body, Map<String, Object> ackBody) {
+record Answer(String event, Map<String, Object> body, Map<String, Object> ackBody, PacketOutcome outcome) {
 
     static final String CONFIRMATION = "confirmation";
     static final String PACKET_ERROR = "packetError";
@@ -25,7 +26,8 @@ record Answer(String event, Map<String, Object> body, Map<String, Object> ackBod
         body.put("status", outcome == StoreOutcome.STORED ? "stored" : "duplicate");
         body.put("stored", outcome == StoreOutcome.STORED ? stored : 0);
         body.put("videoKey", video.key());
-        return new Answer(CONFIRMATION, body, body);
+        return new Answer(CONFIRMATION, body, body,
+                outcome == StoreOutcome.STORED ? PacketOutcome.STORED : PacketOutcome.DUPLICATE);
     }
 
     static Answer packetError(ErrorCode code, String packetId, String field, String message) {
@@ -39,7 +41,7 @@ record Answer(String event, Map<String, Object> body, Map<String, Object> ackBod
             body.put("field", field);
         }
         body.put("retryable", code.retryable());
-        return new Answer(PACKET_ERROR, body, failed(body));
+        return new Answer(PACKET_ERROR, body, failed(body), code.outcome());
     }
 
     static Answer packetError(PacketProblem problem) {
@@ -52,7 +54,7 @@ record Answer(String event, Map<String, Object> body, Map<String, Object> ackBod
         if (packetId != null) {
             body.put("packetId", packetId);
         }
-        return new Answer(INVALID_TOKEN, body, failed(body));
+        return new Answer(INVALID_TOKEN, body, failed(body), PacketOutcome.UNAUTHORIZED);
     }
 
     static Map<String, Object> invalidTokenBody(TokenRejection reason, String message) {
@@ -71,18 +73,24 @@ record Answer(String event, Map<String, Object> body, Map<String, Object> ackBod
 
     /** The {@code code} of {@code packetError}, and whether the client should send the packet again. */
     enum ErrorCode {
-        INVALID_PACKET("invalidPacket", false),
-        TOO_LARGE("tooLarge", false),
-        RATE_LIMITED("rateLimited", true),
-        STORAGE_UNAVAILABLE("storageUnavailable", true),
-        INTERNAL("internal", false);
+        INVALID_PACKET("invalidPacket", false, PacketOutcome.INVALID),
+        TOO_LARGE("tooLarge", false, PacketOutcome.INVALID),
+        RATE_LIMITED("rateLimited", true, PacketOutcome.RATE_LIMITED),
+        STORAGE_UNAVAILABLE("storageUnavailable", true, PacketOutcome.STORAGE_UNAVAILABLE),
+        INTERNAL("internal", false, PacketOutcome.INTERNAL);
 
         private final String wireName;
         private final boolean retryable;
+        private final PacketOutcome outcome;
 
-        ErrorCode(String wireName, boolean retryable) {
+        ErrorCode(String wireName, boolean retryable, PacketOutcome outcome) {
             this.wireName = wireName;
             this.retryable = retryable;
+            this.outcome = outcome;
+        }
+
+        PacketOutcome outcome() {
+            return outcome;
         }
 
         String wireName() {

@@ -7,6 +7,7 @@ import io.notesync.auth.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,10 +18,12 @@ import java.util.Map;
 final class ConnectionGate {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
+    static final String CONNECTION_REFUSED = "connectionRefused";
 
     private final TokenVerifier verifier;
     private final Sessions sessions;
     private final boolean allowQueryToken;
+    private volatile boolean draining;
 
     ConnectionGate(TokenVerifier verifier, Sessions sessions, boolean allowQueryToken) {
         this.verifier = verifier;
@@ -35,8 +38,17 @@ final class ConnectionGate {
         TokenCheck check = verifier.check(tokenOf(client.getHandshakeData()));
         String transport = client.getTransport().getValue();
         if (check instanceof TokenCheck.Valid valid) {
+            if (draining) {
+                refuse(client, "shuttingDown", "the server is shutting down; reconnect");
+                return;
+            }
+            if (sessions.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+                log.info("socket {} refused at connect: user {} holds the most sockets allowed", client.getSessionId(),
+                        valid.username());
+                refuse(client, "tooManyConnections", "this user has too many open sockets; close one and reconnect");
+                return;
+            }
             client.joinRoom(valid.username());
-            sessions.open(client, valid.username(), valid.expiresAt());
             log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(), transport,
                     client.getRemoteAddress());
         } else if (check instanceof TokenCheck.Rejected rejected) {
@@ -45,6 +57,24 @@ final class ConnectionGate {
             client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
             client.disconnect();
         }
+    }
+
+    /** New sockets are refused from now on: the server is going away. */
+    void stopAccepting() {
+        draining = true;
+    }
+
+    /**
+     * A valid token that cannot be served now: the client may retry later. Not in PROTOCOL.md's
+     * event list; proposed there as {@code connectionRefused {code, message, retryable: true}}.
+     */
+    private static void refuse(SocketIOClient client, String code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", message);
+        body.put("retryable", true);
+        client.sendEvent(CONNECTION_REFUSED, body);
+        client.disconnect();
     }
 
     /** PROTOCOL.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */

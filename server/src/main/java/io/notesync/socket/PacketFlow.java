@@ -7,6 +7,8 @@ import com.corundumstudio.socketio.listener.DataListener;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.metrics.NotesyncMetrics;
+import io.notesync.metrics.NotesyncMetrics.PacketOutcome;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteDraft;
 import io.notesync.notes.NoteJson;
@@ -23,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>token: the packet's {@code accessToken} if present (renewing the socket), else the socket's;</li>
+ *   <li>the user's rate limit;</li>
  *   <li>parse and clean;</li>
  *   <li>store, idempotent on (username, packetId);</li>
  *   <li>after the database acknowledged: {@code fPacket} to the user's other sockets;</li>
@@ -55,18 +59,24 @@ final class PacketFlow implements DataListener<Object> {
 
     private final Sessions sessions;
     private final TokenVerifier verifier;
+    private final RateLimiter rateLimiter;
     private final PacketParser parser;
     private final NoteRepository repository;
     private final Function<String, BroadcastOperations> room;
+    private final NotesyncMetrics metrics;
     private final Clock clock;
+    private final InFlight inFlight = new InFlight();
+    private volatile boolean draining;
 
-    PacketFlow(Sessions sessions, TokenVerifier verifier, PacketParser parser, NoteRepository repository,
-               Function<String, BroadcastOperations> room, Clock clock) {
+    PacketFlow(Sessions sessions, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
+               NoteRepository repository, Function<String, BroadcastOperations> room, NotesyncMetrics metrics, Clock clock) {
         this.sessions = sessions;
         this.verifier = verifier;
+        this.rateLimiter = rateLimiter;
         this.parser = parser;
         this.repository = repository;
         this.room = room;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -74,6 +84,7 @@ final class PacketFlow implements DataListener<Object> {
     public void onData(SocketIOClient client, Object payload, AckRequest ack) {
         SocketSession session = sessions.of(client);
         PacketEnvelope envelope = PacketParser.envelope(payload);
+        inFlight.begin();
         if (session == null) {
             // Never authenticated (a raw client that skipped CONNECT): answer, store nothing.
             deliver(client, ack, Answer.invalidToken(TokenRejection.MISSING, "the socket is not authenticated",
@@ -83,10 +94,28 @@ final class PacketFlow implements DataListener<Object> {
         session.answerInOrder(process(session, envelope, payload), answer -> deliver(session.client(), ack, answer));
     }
 
+    /** From now on every packet is refused as retryable, so clients resend it to a server that stays. */
+    void stopAccepting() {
+        draining = true;
+    }
+
+    /** Waits until every packet received so far has been answered; false if {@code timeout} passed first. */
+    boolean awaitAnswered(Duration timeout) throws InterruptedException {
+        return inFlight.awaitNone(timeout);
+    }
+
     private CompletableFuture<Answer> process(SocketSession session, PacketEnvelope envelope, Object payload) {
+        if (draining) {
+            return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE,
+                    envelope.packetId(), null, "the server is shutting down; send the packet again after reconnecting"));
+        }
         Answer refused = checkToken(session, envelope);
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
+        }
+        if (!rateLimiter.tryAcquire(session.username())) {
+            return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.RATE_LIMITED,
+                    envelope.packetId(), null, "too many packets; keep this one and send it again later"));
         }
         ParseResult parsed = parser.parse(payload);
         if (parsed instanceof ParseResult.Rejected rejected) {
@@ -96,13 +125,16 @@ final class PacketFlow implements DataListener<Object> {
         }
         ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
         StoredPacket stored = toStore(session.username(), packet);
+        long started = System.nanoTime();
         return repository.store(stored)
                 .thenApply(outcome -> {
+                    metrics.storeLatency(Duration.ofNanos(System.nanoTime() - started));
                     if (outcome == StoreOutcome.STORED) {
                         room.apply(session.username()).sendEvent(FORWARD_EVENT, session.client(), forwardBody(stored));
                     }
                     log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), session.username(),
-                            outcome.name().toLowerCase(), stored.notes().size(), packet.video().key());
+                            outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
+                            packet.video().key());
                     return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
                 })
                 .exceptionally(failure -> storeFailed(packet.packetId(), session.username(), failure));
@@ -166,10 +198,15 @@ final class PacketFlow implements DataListener<Object> {
         return Answer.packetError(Answer.ErrorCode.INTERNAL, packetId, null, "internal error");
     }
 
-    private static void deliver(SocketIOClient client, AckRequest ack, Answer answer) {
-        client.sendEvent(answer.event(), answer.body());
-        if (ack.isAckRequested()) {
-            ack.sendAckData(answer.ackBody());
+    private void deliver(SocketIOClient client, AckRequest ack, Answer answer) {
+        try {
+            metrics.packet(answer.outcome());
+            client.sendEvent(answer.event(), answer.body());
+            if (ack.isAckRequested()) {
+                ack.sendAckData(answer.ackBody());
+            }
+        } finally {
+            inFlight.end();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.notesync.socket;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.Transport;
 import io.notesync.auth.TokenRejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,32 +9,54 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The authenticated sockets, and the end of each one's authority: when its token expires without
- * renewal, the socket is told {@code invalidToken expired} and disconnected, so an old token
- * cannot keep receiving notes.
+ * The authenticated sockets, how many each user holds, and the end of each one's authority:
+ * when its token expires without renewal, the socket is told {@code invalidToken expired} and
+ * disconnected, so an old token cannot keep receiving notes.
  */
 final class Sessions {
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
     private final Map<UUID, SocketSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> socketsPerUser = new ConcurrentHashMap<>();
+    private final int maxSocketsPerUser;
     private final ScheduledExecutorService timers;
     private final Clock clock;
+    private final Consumer<String> lastSocketClosed;
 
-    Sessions(ScheduledExecutorService timers, Clock clock) {
+    /** @param lastSocketClosed told the username when a user's last socket closes */
+    Sessions(int maxSocketsPerUser, ScheduledExecutorService timers, Clock clock, Consumer<String> lastSocketClosed) {
+        this.maxSocketsPerUser = maxSocketsPerUser;
         this.timers = timers;
         this.clock = clock;
+        this.lastSocketClosed = lastSocketClosed;
     }
 
-    SocketSession open(SocketIOClient client, String username, Instant expiresAt) {
+    /** Opens a session, or returns null when the user already holds the most sockets allowed. */
+    SocketSession tryOpen(SocketIOClient client, String username, Instant expiresAt) {
+        boolean[] admitted = {false};
+        socketsPerUser.compute(username, (user, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= maxSocketsPerUser) {
+                return count;
+            }
+            admitted[0] = true;
+            return current + 1;
+        });
+        if (!admitted[0]) {
+            return null;
+        }
         SocketSession session = new SocketSession(client, username, expiresAt);
         sessions.put(client.getSessionId(), session);
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
@@ -50,13 +73,27 @@ final class Sessions {
 
     void close(SocketIOClient client) {
         SocketSession session = sessions.remove(client.getSessionId());
-        if (session != null) {
-            session.cancelExpiryTimer();
+        if (session == null) {
+            return;
+        }
+        session.cancelExpiryTimer();
+        Integer left = socketsPerUser.computeIfPresent(session.username(), (user, count) -> count <= 1 ? null : count - 1);
+        if (left == null) {
+            lastSocketClosed.accept(session.username());
         }
     }
 
     int size() {
         return sessions.size();
+    }
+
+    /** Sockets whose current transport is {@code transport}. */
+    long countOn(Transport transport) {
+        return sessions.values().stream().filter(session -> session.client().getTransport() == transport).count();
+    }
+
+    Collection<SocketSession> all() {
+        return List.copyOf(sessions.values());
     }
 
     private ScheduledFuture<?> scheduleExpiry(SocketSession session, Instant expiresAt) {

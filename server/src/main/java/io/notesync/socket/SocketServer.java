@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -30,26 +32,34 @@ public final class SocketServer implements AutoCloseable {
     private final SocketIOServer server;
     private final ScheduledExecutorService timers;
     private final Sessions sessions;
+    private final ConnectionGate gate;
+    private final PacketFlow packets;
     private volatile int boundPort;
 
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
-                        String httpHandlerName, ChannelHandler httpHandler, Clock clock) {
+                        String httpHandlerName, ChannelHandler httpHandler, NotesyncMetrics metrics, Clock clock) {
         this.server = new SocketIOServer(socketIoConfiguration(config));
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "token-expiry");
             thread.setDaemon(true);
             return thread;
         });
-        this.sessions = new Sessions(timers, clock);
+        NotesyncConfig.Limits limits = config.limits();
+        RateLimiter rateLimiter = new RateLimiter(limits.packetsPerSecond(), limits.packetBurst(), System::nanoTime);
+        this.sessions = new Sessions(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
 
         Namespace defaultNamespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
-        ConnectionGate gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
+        this.gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
         server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlerName, httpHandler,
                 new ConnectObserver(defaultNamespace, gate)));
 
-        PacketParser parser = new PacketParser(new PacketLimits(config.limits().maxNotesPerPacket(), config.limits().maxNoteChars()));
-        server.addEventListener(PacketFlow.EVENT, Object.class,
-                new PacketFlow(sessions, verifier, parser, repository, server::getRoomOperations, clock));
+        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
+        this.packets = new PacketFlow(sessions, verifier, rateLimiter, parser, repository, server::getRoomOperations,
+                metrics, clock);
+        server.addEventListener(PacketFlow.EVENT, Object.class, packets);
+        for (Transport transport : Transport.values()) {
+            metrics.connections(transport.getValue(), sessions, all -> all.countOn(transport));
+        }
         server.addDisconnectListener(client -> {
             SocketSession session = sessions.of(client);
             sessions.close(client);
@@ -102,6 +112,26 @@ public final class SocketServer implements AutoCloseable {
 
     public int connectedSockets() {
         return sessions.size();
+    }
+
+    /**
+     * The first half of a graceful shutdown: refuse new sockets and packets (as retryable), wait
+     * up to {@code timeout} until every packet received has been answered, then disconnect every
+     * socket so its client reconnects, to another node where there is one.
+     */
+    public void drain(Duration timeout) throws InterruptedException {
+        gate.stopAccepting();
+        packets.stopAccepting();
+        if (!packets.awaitAnswered(timeout)) {
+            log.warn("shutdown: some packets were still unanswered after {} ms; their clients will resend them",
+                    timeout.toMillis());
+        }
+        int sockets = 0;
+        for (SocketSession session : sessions.all()) {
+            session.client().disconnect();
+            sockets++;
+        }
+        log.info("shutdown: every packet received was answered; {} sockets disconnected", sockets);
     }
 
     @Override

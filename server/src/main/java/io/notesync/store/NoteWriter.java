@@ -106,6 +106,11 @@ final class NoteWriter implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        // A packet already answered (it timed out waiting) is not written: its client was told to resend.
+        batch.removeIf(pending -> pending.outcome().isDone());
+        if (batch.isEmpty()) {
+            return;
+        }
         List<Document> documents = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             documents.add(PacketDocuments.toDocument(pending.packet()));

@@ -1,0 +1,83 @@
+package io.notesync.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** What notesync counts, and its Prometheus text rendering for {@code GET /metrics}. */
+public final class NotesyncMetrics implements AutoCloseable {
+
+    /** How a packet ended; the {@code outcome} label of {@code notesync_packets_total}. */
+    public enum PacketOutcome {
+        STORED, DUPLICATE, INVALID, UNAUTHORIZED, RATE_LIMITED, STORAGE_UNAVAILABLE, INTERNAL;
+
+        String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<PacketOutcome, Counter> packets = new EnumMap<>(PacketOutcome.class);
+    private final Timer storeLatency;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public NotesyncMetrics() {
+        for (PacketOutcome outcome : PacketOutcome.values()) {
+            packets.put(outcome, Counter.builder("notesync.packets")
+                    .description("Packets answered, by outcome")
+                    .tag("outcome", outcome.label())
+                    .register(registry));
+        }
+        storeLatency = Timer.builder("notesync.store.latency")
+                .description("From hand-off to the writer until the database acknowledged")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public void packet(PacketOutcome outcome) {
+        packets.get(outcome).increment();
+    }
+
+    public void storeLatency(Duration latency) {
+        storeLatency.record(latency);
+    }
+
+    /** Registers {@code notesync_connections{transport=...}}, read from {@code source} at each scrape. */
+    public <T> void connections(String transport, T source, ToDoubleFunction<T> count) {
+        Gauge.builder("notesync.connections", source, count)
+                .description("Authenticated sockets, by current transport")
+                .tag("transport", transport)
+                .register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}
