@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     public static final String NAME = "notesyncHttpApi";
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration CURSOR_OVERLAP = Duration.ofSeconds(5);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final String socketIoPath;
@@ -138,7 +140,9 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             throw HttpError.badRequest(e.getMessage());
         }
         Instant since = parseSince(single(uri, "since"));
-        List<Note> notes = repository.notesOf(username, video.key(), since);
+        // Packets are stamped before they are written, so one stamped earlier can become visible
+        // after a later one: reading back an overlap never misses it. Clients dedupe by note id.
+        List<Note> notes = repository.notesOf(username, video.key(), since == null ? null : since.minus(CURSOR_OVERLAP));
         List<Map<String, Object>> json = new ArrayList<>(notes.size());
         Instant cursor = since;
         for (Note note : notes) {
