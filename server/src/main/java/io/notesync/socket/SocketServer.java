@@ -73,7 +73,7 @@ public final class SocketServer implements AutoCloseable {
                 new ConnectObserver(defaultNamespace, gate)));
 
         PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
-        this.packets = new PacketFlow(sessions, verifier, rateLimiter, parser, repository, server::getRoomOperations,
+        this.packets = new PacketFlow(sessions, gate, verifier, rateLimiter, parser, repository, server::getRoomOperations,
                 metrics, clock);
         server.addEventListener(PacketFlow.EVENT, Object.class, packets);
         for (Transport transport : Transport.values()) {
@@ -82,6 +82,7 @@ public final class SocketServer implements AutoCloseable {
         server.addDisconnectListener(client -> {
             SocketSession session = sessions.of(client);
             sessions.close(client);
+            gate.forget(client);
             if (session != null) {
                 log.info("socket {} of user {} disconnected", client.getSessionId(), session.username());
             }
