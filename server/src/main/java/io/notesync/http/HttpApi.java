@@ -25,6 +25,7 @@ import io.notesync.notes.InvalidVideoUrlException;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteJson;
 import io.notesync.notes.NoteRepository;
+import io.notesync.notes.NotesCursor;
 import io.notesync.notes.StorageUnavailableException;
 import io.notesync.notes.Video;
 import io.notesync.notes.VideoSummary;
@@ -33,9 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +53,6 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     public static final String NAME = "notesyncHttpApi";
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration CURSOR_OVERLAP = Duration.ofSeconds(5);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final String socketIoPath;
@@ -139,23 +136,18 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         } catch (InvalidVideoUrlException e) {
             throw HttpError.badRequest(e.getMessage());
         }
-        Instant since = parseSince(single(uri, "since"));
-        // Packets are stamped before they are written, so one stamped earlier can become visible
-        // after a later one: reading back an overlap never misses it. Clients dedupe by note id.
-        List<Note> notes = repository.notesOf(username, video.key(), since == null ? null : since.minus(CURSOR_OVERLAP));
-        List<Map<String, Object>> json = new ArrayList<>(notes.size());
-        Instant cursor = since;
-        for (Note note : notes) {
+        NotesCursor since = parseSince(single(uri, "since"));
+        List<Note> read = repository.notesOf(username, video.key(), since == null ? null : since.readFrom());
+        List<Map<String, Object>> json = new ArrayList<>(read.size());
+        for (Note note : NotesCursor.unseen(since, read)) {
             json.add(NoteJson.of(note));
-            if (cursor == null || note.createdAt().isAfter(cursor)) {
-                cursor = note.createdAt();
-            }
         }
+        NotesCursor cursor = NotesCursor.after(since, read);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("videoKey", video.key());
         body.put("videoUrl", video.url());
         body.put("notes", json);
-        body.put("cursor", cursor == null ? null : NoteJson.isoMillis(cursor));
+        body.put("cursor", cursor.encode());
         return body;
     }
 
@@ -184,14 +176,14 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         return ((TokenCheck.Valid) check).username();
     }
 
-    private static Instant parseSince(String since) {
+    private static NotesCursor parseSince(String since) {
         if (since == null || since.isEmpty()) {
             return null;
         }
         try {
-            return Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            throw HttpError.badRequest("since must be a cursor from an earlier answer (an ISO-8601 instant)");
+            return NotesCursor.decode(since);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("since must be a cursor from an earlier answer");
         }
     }
 
