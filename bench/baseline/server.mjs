@@ -124,7 +124,7 @@ io.on('connection', (socket) => {
     let status = 'stored';
     try {
       await packets.insertOne({
-        _id: { u: user, p: packet.packetId }, user, videoKey: packet.video.key, videoUrl: packet.video.url,
+        _id: `${user}/${packet.packetId}`, user, videoKey: packet.video.key, videoUrl: packet.video.url,
         storedAt: packet.now, notes: packet.notes,
       });
     } catch (e) {
