@@ -246,6 +246,14 @@ async function main() {
       const delivered = r.confirmed / Math.max(1, r.sent + r.skipped);
       if (cfg.stopAtP99Ms && ((r.confirmation.p99 ?? Infinity) > cfg.stopAtP99Ms || delivered < 0.9)) break;
     }
+    // Steps that run whatever the ladder did (half of notesync's maximum: a target is defined there).
+    for (const rate of cfg.alwaysRates ?? []) {
+      if (steps.some((x) => x.offeredPerSec === rate)) continue;
+      out({ type: 'stepStart', label: `rate ${rate}` });
+      const r = await steadyStep(rate, cfg.stepMs, cfg.maxOutstandingPerSender ?? 200);
+      out({ type: 'stepEnd', label: `rate ${rate}`, result: r });
+      steps.push(r);
+    }
     await closeAll();
     out({ type: 'done', steps });
   } else if (cfg.mode === 'burst') {

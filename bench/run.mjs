@@ -24,6 +24,8 @@ const servers = opt('--servers', 'notesync,baseline').split(',');
 const jar = resolve(root, opt('--jar', 'server/target/notesync.jar'));
 const outDir = resolve(opt('--out', join(here, 'results', new Date().toISOString().replace(/[:.]/g, '-') + (quick ? '-quick' : ''))));
 const jvmOpts = (opt('--jvm-opts', '') || '').split(' ').filter(Boolean);
+// Extra notesync settings, e.g. --ns-set writer.inFlightBatches=1,writer.maxDelayMs=0
+const nsSet = (opt('--ns-set', '') || '').split(',').filter(Boolean).flatMap((kv) => ['--set', kv]);
 const secret = randomBytes(32).toString('hex');
 const HARD_DEADLINE = Date.now() + (quick ? 3 : 40) * 60_000;
 
@@ -81,6 +83,15 @@ const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r
 
 // ---- /proc sampling ---------------------------------------------------------------------------
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+/** Busy and total jiffies of the whole machine: what other processes take shows up here. */
+function machineStat() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] || 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / TICK, total: total / TICK };
+}
+const machinePct = (a, b, cpus) => Math.round(((b.busy - a.busy) / (b.total - a.total)) * cpus * 1000) / 10;
+const loadavg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -124,7 +135,7 @@ async function startServer(kind, dbUri) {
     const jfrOpts = jfr ? [`-XX:StartFlightRecording=filename=${join(outDir, 'notesync.jfr')},settings=profile,dumponexit=true`] : [];
     child = start('notesync', 'java', [...jvmOpts, ...jfrOpts, '-jar', jar, 'serve', '--port', String(port),
       '--data-dir', join(outDir, 'notesync-data'), '--mongodb-uri', dbUri,
-      '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', 'mongodb.database=bench_notesync']);
+      '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', 'mongodb.database=bench_notesync', ...nsSet]);
   } else {
     child = start('baseline', 'node', ['--expose-gc', join(here, 'baseline/server.mjs'), '--port', String(port),
       '--mongodb-uri', `${dbUri}/`, '--db', 'bench_baseline', '--secret', secret]);
@@ -157,14 +168,18 @@ async function steppedRun(srv, db, cfg) {
   let mark;
   const steps = [];
   const { done } = generator({ ...cfg, url: srv.url, secret }, (m) => {
-    if (m.type === 'stepStart') mark = { srv: procStat(srv.child.pid), db: procStat(db.child.pid) };
+    if (m.type === 'stepStart') mark = { srv: procStat(srv.child.pid), db: procStat(db.child.pid), machine: machineStat() };
     if (m.type === 'stepEnd') {
-      const end = { srv: procStat(srv.child.pid), db: procStat(db.child.pid) };
+      const end = { srv: procStat(srv.child.pid), db: procStat(db.child.pid), machine: machineStat() };
       const r = m.result;
       r.label = m.label;
       r.server = { cpuPercent: mark ? cpuPct(mark.srv, end.srv) : null, rssMB: MB(end.srv.rss),
         rssPerConnKB: r.connectionsHeld ? Math.round(end.srv.rss / r.connectionsHeld / 102.4) / 10 : null };
       r.db = { cpuPercent: mark ? cpuPct(mark.db, end.db) : null };
+      // The whole machine's busy CPU (100% = one core) and what is left for processes not ours.
+      r.machine = { cpuPercent: mark ? machinePct(mark.machine, end.machine, os.cpus().length) : null, loadavg: loadavg() };
+      r.machine.othersCpuPercent = r.machine.cpuPercent == null ? null
+        : Math.round((r.machine.cpuPercent - r.server.cpuPercent - r.db.cpuPercent - r.generator.cpuPercent) * 10) / 10;
       steps.push(r);
       say(`  ${srv.kind} ${m.label}: ${r.confirmedPerSec} pkt/s, conf p50 ${r.confirmation.p50} p99 ${r.confirmation.p99} ms,` +
         ` fPacket p99 ${r.fPacket.p99} ms, server CPU ${r.server.cpuPercent}%, gen CPU ${r.generator.cpuPercent}%,` +
@@ -233,7 +248,7 @@ async function main() {
   const meta = { date: new Date().toISOString(), quick, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
     memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version,
     java: spawnSync('java', ['-version']).stderr.toString().split('\n')[0], openFileLimit: Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()),
-    jvmOpts, params: P, git: tryGit() };
+    jvmOpts, params: P, git: tryGit(), loadavgAtStart: loadavg() };
   say(`results in ${outDir}`);
   const db = await startDb();
   say(`database server at ${db.uri}`);
@@ -270,6 +285,7 @@ async function main() {
   for (const kind of servers) await stop(srv[kind].child);
   await stop(db.child);
 
+  meta.loadavgAtEnd = loadavg();
   const report = { meta, servers: Object.fromEntries(servers.map((k) => [k, { rssStartMB: srv[k].rssStartMB, rssEndMB: srv[k].rssEndMB }])),
     results, ratios: ratios(results), targets: targets(results) };
   writeFileSync(join(outDir, 'results.json'), JSON.stringify(report, null, 2));
@@ -286,7 +302,8 @@ async function steadyWithHalf(s, db, cfg, extra) {
   const max = maxPass.steps[0]?.confirmedPerSec ?? 0;
   const half = cfg.addHalfOfMax ? [Math.round(max / 2)] : extra;
   const rates = [...new Set([...P.steady.rates, ...half])].sort((a, b) => a - b);
-  const ladder = await steppedRun(s, db, { ...cfg, maxWindow: 0, rates, tag: `${cfg.tag}-ladder` });
+  const ladder = await steppedRun(s, db, { ...cfg, maxWindow: 0, rates, alwaysRates: half, tag: `${cfg.tag}-ladder` });
+  ladder.steps.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
   const halfRate = half[0] ?? null;
   return { connect: maxPass.connect, halfOfNotesyncMax: halfRate, steps: [...maxPass.steps, ...ladder.steps] };
 }
@@ -346,11 +363,13 @@ const errs = (e) => Object.entries(e ?? {}).map(([k, v]) => `${k}=${v}`).join(' 
 
 function printTables(rep) {
   const H = ['server / step', 'offered/s', 'conf pkt/s', 'notes/s', 'conf p50', 'p90', 'p99', 'max', 'fPkt p50', 'p99', 'max',
-    'held', 'srv CPU%', 'db CPU%', 'gen CPU%', 'gen lag p99', 'srv RSS MB', 'errors'];
+    'held', 'srv CPU%', 'db CPU%', 'gen CPU%', 'others CPU%', 'gen lag p99', 'srv RSS MB', 'errors'];
   const row = (kind, s) => [`${kind} ${s.label}`, s.offeredPerSec ?? (s.window ? `win ${s.window}` : '-'), s.confirmedPerSec, s.notesPerSec,
     s.confirmation.p50, s.confirmation.p90, s.confirmation.p99, s.confirmation.max, s.fPacket.p50, s.fPacket.p99, s.fPacket.max,
-    s.connectionsHeld, s.server?.cpuPercent, s.db?.cpuPercent, s.generator?.cpuPercent, s.generator?.loopDelayP99Ms, s.server?.rssMB, errs(s.errors)];
+    s.connectionsHeld, s.server?.cpuPercent, s.db?.cpuPercent, s.generator?.cpuPercent, s.machine?.othersCpuPercent, s.generator?.loopDelayP99Ms, s.server?.rssMB, errs(s.errors)];
   const R = rep.results;
+  console.log(`\nload average at start ${rep.meta.loadavgAtStart.join(' ')}, at end ${rep.meta.loadavgAtEnd.join(' ')} ` +
+    `(${rep.meta.cpus} CPUs; "others CPU%" is what processes not started by this run took during a step, 100 = one core)`);
   for (const sc of ['steady', 'fanout']) {
     const rows = [];
     for (const kind of Object.keys(R)) for (const s of R[kind][sc]?.steps ?? []) rows.push(row(kind, s));

@@ -4,6 +4,7 @@
 #   bench/run.sh --quick    smoke run (under a minute)
 # Other flags: --scenarios steady,burst,idle,fanout  --servers notesync,baseline  --jfr
 #              --idle N (idle sockets, default 19800)  --jvm-opts "..."  --out DIR
+#              --ns-set key=value,key=value (notesync settings)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
