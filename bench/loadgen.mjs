@@ -59,12 +59,15 @@ const inflight = new Map(); // packetId -> { t0, sender, fwdLeft }
 const users = [];           // { name, sockets: [client] }
 let connectedNow = 0;
 
-function makePacket(user, seq) {
+let clientCount = 0;
+function makePacket(client, seq) {
+  const user = client.user;
   const notes = [];
   for (let i = 0; i < (cfg.notesPerPacket ?? 3); i++) {
     notes.push({ text: TEXTS[(seq + i) % TEXTS.length], timestamp: (seq * 7 + i) % 3600 + 0.5 });
   }
-  return { packetId: `${runId}-${user.index}-${seq}`,
+  // Unique per socket: two sockets of one user sending the same packetId would be duplicates.
+  return { packetId: `${runId}-${client.id}-${seq}`,
     videoUrl: `https://www.youtube.com/watch?v=${VIDEOS[seq % VIDEOS.length]}&t=${seq % 600}s`, notes };
 }
 
@@ -73,7 +76,7 @@ function openSocket(user, role) {
     const t0 = now();
     const socket = io(cfg.url, { transports: ['websocket'], auth: { token: user.token }, reconnection: false,
       forceNew: true, timeout: cfg.connectTimeoutMs ?? 20000 });
-    const client = { socket, user, role, outstanding: 0, seq: 0, connected: false, connectMs: null };
+    const client = { id: clientCount++, socket, user, role, outstanding: 0, seq: 0, connected: false, connectMs: null };
     let settled = false;
     const settle = (ok) => { if (!settled) { settled = true; resolve(client); } };
     socket.on('connect', () => { client.connected = true; client.connectMs = now() - t0; connectedNow++; settle(true); });
@@ -115,7 +118,7 @@ function answered(packetId, body) {
 }
 
 function send(client) {
-  const packet = makePacket(client.user, client.seq++);
+  const packet = makePacket(client, client.seq++);
   const receivers = client.user.sockets.filter((c) => c !== client && c.connected).length;
   const t0 = now();
   inflight.set(packet.packetId, { t0, sender: client, fwdLeft: receivers, answered: false });
