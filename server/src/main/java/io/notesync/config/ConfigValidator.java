@@ -47,6 +47,8 @@ final class ConfigValidator {
 
         require(config.writer().maxBatchPackets() >= 1, "writer.maxBatchPackets", "must be >= 1");
         require(config.writer().maxDelayMs() >= 0, "writer.maxDelayMs", "must be >= 0");
+        require(config.writer().inFlightBatches() >= 1 && config.writer().inFlightBatches() <= 16,
+                "writer.inFlightBatches", "must be between 1 and 16");
 
         require(config.limits().maxNotesPerPacket() >= 1, "limits.maxNotesPerPacket", "must be >= 1");
         require(config.limits().maxNoteChars() >= 1, "limits.maxNoteChars", "must be >= 1");

@@ -54,7 +54,7 @@ public record NotesyncConfig(
     }
 
     /** How the note writer groups packets that arrive together into one bulk write. */
-    public record Writer(int maxBatchPackets, long maxDelayMs) {
+    public record Writer(int maxBatchPackets, long maxDelayMs, int inFlightBatches) {
     }
 
     /**

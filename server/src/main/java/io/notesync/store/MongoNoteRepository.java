@@ -68,7 +68,8 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         this.database = client.getDatabase(config.database());
         this.packets = database.getCollection(COLLECTION);
         createIndexes();
-        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.maxDelayMs());
+        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.maxDelayMs(),
+                writerConfig.inFlightBatches());
     }
 
     private static WriteConcern writeConcern(String name) {
