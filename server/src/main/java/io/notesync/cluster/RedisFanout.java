@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.store.pubsub.DispatchMessage;
 import org.redisson.Redisson;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.api.listener.MessageListener;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.codec.SerializationCodec;
@@ -236,6 +237,16 @@ public final class RedisFanout implements AutoCloseable {
     private static <M> boolean subscribe(RTopic topic, Class<M> type, MessageListener<M> listener) {
         try {
             topic.addListener(type, listener);
+            if (type == DispatchMessage.class) {
+                // A resubscription means the subscribing connection was lost: what other nodes
+                // published meanwhile did not reach this node. Logged so a missing fPacket can be explained.
+                topic.addListener(new BaseStatusListener() {
+                    @Override
+                    public void onSubscribe(String channel) {
+                        log.info("cluster: subscribed to {}", channel);
+                    }
+                });
+            }
             return true;
         } catch (RuntimeException e) {
             log.debug("subscribing to {} failed: {}", topic.getChannelNames(), e.toString());
