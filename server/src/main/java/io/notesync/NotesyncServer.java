@@ -2,6 +2,8 @@ package io.notesync;
 
 import io.notesync.auth.SigningKeys;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.cluster.ClusterStoreFactory;
+import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.http.HttpApi;
 import io.notesync.metrics.NotesyncMetrics;
@@ -27,15 +29,18 @@ public final class NotesyncServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NotesyncServer.class);
 
     private final EmbeddedMongo embedded;
+    private final RedisFanout fanout;
     private final MongoNoteRepository repository;
     private final ThreadPoolExecutor blocking;
     private final SocketServer sockets;
     private final NotesyncMetrics metrics;
     private final Duration shutdownTimeout;
 
-    private NotesyncServer(EmbeddedMongo embedded, MongoNoteRepository repository, ThreadPoolExecutor blocking,
-                           SocketServer sockets, NotesyncMetrics metrics, Duration shutdownTimeout) {
+    private NotesyncServer(EmbeddedMongo embedded, RedisFanout fanout, MongoNoteRepository repository,
+                           ThreadPoolExecutor blocking, SocketServer sockets, NotesyncMetrics metrics,
+                           Duration shutdownTimeout) {
         this.embedded = embedded;
+        this.fanout = fanout;
         this.repository = repository;
         this.blocking = blocking;
         this.sockets = sockets;
@@ -48,6 +53,7 @@ public final class NotesyncServer implements AutoCloseable {
         EmbeddedMongo embedded = null;
         MongoNoteRepository repository = null;
         ThreadPoolExecutor blocking = null;
+        RedisFanout fanout = null;
         NotesyncMetrics metrics = new NotesyncMetrics();
         try {
             String connectionString = config.mongodb().uri();
@@ -61,13 +67,25 @@ public final class NotesyncServer implements AutoCloseable {
 
             TokenVerifier verifier = new TokenVerifier(config.auth(), SigningKeys.from(config.auth()), clock);
             blocking = boundedPool("http-blocking", 8, 1024);
-            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, metrics, blocking);
-            SocketServer sockets = new SocketServer(config, verifier, repository, HttpApi.NAME, http, metrics, clock);
+            ClusterStoreFactory storeFactory = null;
+            if (config.cluster().enabled()) {
+                fanout = RedisFanout.start(config.cluster().redis().uri());
+                storeFactory = new ClusterStoreFactory(fanout);
+                metrics.cluster(fanout, f -> f.connected() ? 1 : 0, RedisFanout::lostBroadcasts);
+            }
+            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, metrics, blocking,
+                    fanout == null ? null : fanout::connected);
+            SocketServer sockets = new SocketServer(config, verifier, repository, HttpApi.NAME, http, metrics, clock,
+                    storeFactory);
             sockets.start();
-            return new NotesyncServer(embedded, repository, blocking, sockets, metrics, config.server().shutdownTimeout());
+            return new NotesyncServer(embedded, fanout, repository, blocking, sockets, metrics,
+                    config.server().shutdownTimeout());
         } catch (RuntimeException e) {
             if (blocking != null) {
                 blocking.shutdownNow();
+            }
+            if (fanout != null) {
+                fanout.close();
             }
             if (repository != null) {
                 repository.close();
@@ -98,6 +116,9 @@ public final class NotesyncServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sockets.close();
+        if (fanout != null) {
+            fanout.close();
+        }
         blocking.shutdown();
         try {
             blocking.awaitTermination(5, TimeUnit.SECONDS);

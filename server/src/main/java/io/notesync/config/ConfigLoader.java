@@ -35,7 +35,8 @@ public final class ConfigLoader {
             Map.entry("NOTESYNC_PING_INTERVAL_MS", "socketio.pingIntervalMs"),
             Map.entry("NOTESYNC_PING_TIMEOUT_MS", "socketio.pingTimeoutMs"),
             Map.entry("NOTESYNC_MAX_PAYLOAD_BYTES", "socketio.maxPayloadBytes"),
-            Map.entry("NOTESYNC_CONNECT_TIMEOUT_MS", "socketio.connectTimeoutMs"));
+            Map.entry("NOTESYNC_CONNECT_TIMEOUT_MS", "socketio.connectTimeoutMs"),
+            Map.entry("NOTESYNC_REDIS_URI", "cluster.redis.uri"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

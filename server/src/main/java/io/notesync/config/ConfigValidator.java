@@ -40,6 +40,11 @@ final class ConfigValidator {
         require(mongodb.writeConcern() != null && mongodb.writeConcern().matches("majority|[1-9][0-9]*"),
                 "mongodb.writeConcern", "must be 'majority' or a number of nodes >= 1, got '" + mongodb.writeConcern() + "'");
         require(mongodb.timeoutMs() > 0, "mongodb.timeoutMs", "must be > 0");
+        String redis = config.cluster().redis().uri();
+        if (redis != null) {
+            require(redis.matches("rediss?://[^/?#]+(/[0-9]{1,2})?"), "cluster.redis.uri",
+                    "must look like redis://host:port, redis://:password@host:port/0 or rediss://... for TLS");
+        }
 
         require(config.storage().dataDir() != null, "storage.dataDir", "must be set");
         require(config.storage().embeddedPort() >= 0 && config.storage().embeddedPort() <= 65535,

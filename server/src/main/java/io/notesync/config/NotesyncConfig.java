@@ -11,7 +11,8 @@ public record NotesyncConfig(
         MongoDb mongodb,
         Storage storage,
         Writer writer,
-        Limits limits) {
+        Limits limits,
+        Cluster cluster) {
 
     public record Server(String host, int port, long shutdownTimeoutMs) {
         public Duration shutdownTimeout() {
@@ -63,5 +64,16 @@ public record NotesyncConfig(
      */
     public record Limits(int maxNotesPerPacket, int maxNoteChars, double packetsPerSecond, int packetBurst,
                          int maxConnectionsPerUser) {
+    }
+
+    /** Several nodes behind one address; {@code redis.uri} null means a single node, no Redis. */
+    public record Cluster(Redis redis) {
+        public boolean enabled() {
+            return redis != null && redis.uri() != null;
+        }
+    }
+
+    /** {@code redis://[:password@]host:port[/db]} or {@code rediss://...} for TLS. */
+    public record Redis(String uri) {
     }
 }

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
@@ -60,9 +61,12 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private final NoteRepository repository;
     private final Executor blocking;
     private final NotesyncMetrics metrics;
+    private final BooleanSupplier clusterUp;
 
+    /** @param clusterUp whether broadcasts reach the other nodes; null for a single node */
     public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, NotesyncMetrics metrics,
-                   Executor blocking) {
+                   Executor blocking, BooleanSupplier clusterUp) {
+        this.clusterUp = clusterUp;
         this.socketIoPath = socketIoPath;
         this.metrics = metrics;
         this.verifier = verifier;
@@ -121,7 +125,17 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         if (!repository.isAvailable()) {
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "storageUnavailable", "the database does not answer");
         }
-        return Map.of("status", "ok", "database", "up");
+        if (clusterUp == null) {
+            return Map.of("status", "ok", "database", "up");
+        }
+        // Still 200 when Redis is down: this node stores and confirms, so a load balancer must keep
+        // sending it traffic; every node sees the same Redis, so taking nodes out would help nothing.
+        boolean up = clusterUp.getAsBoolean();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "ok" : "degraded");
+        body.put("database", "up");
+        body.put("cluster", up ? "up" : "degraded");
+        return body;
     }
 
     private Object notes(QueryStringDecoder uri, String authorization) {

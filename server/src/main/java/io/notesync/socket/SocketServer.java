@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
+import com.corundumstudio.socketio.store.StoreFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.notesync.auth.TokenVerifier;
@@ -46,9 +47,14 @@ public final class SocketServer implements AutoCloseable {
     private final PacketFlow packets;
     private volatile int boundPort;
 
+    /**
+     * @param storeFactory how room broadcasts reach other nodes; null for a single node (netty-socketio's
+     *                     in-memory store)
+     */
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
-                        String httpHandlerName, ChannelHandler httpHandler, NotesyncMetrics metrics, Clock clock) {
-        this.server = new SocketIOServer(socketIoConfiguration(config));
+                        String httpHandlerName, ChannelHandler httpHandler, NotesyncMetrics metrics, Clock clock,
+                        StoreFactory storeFactory) {
+        this.server = new SocketIOServer(socketIoConfiguration(config, storeFactory));
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "token-expiry");
             thread.setDaemon(true);
@@ -89,8 +95,11 @@ public final class SocketServer implements AutoCloseable {
         });
     }
 
-    private static Configuration socketIoConfiguration(NotesyncConfig config) {
+    private static Configuration socketIoConfiguration(NotesyncConfig config, StoreFactory storeFactory) {
         Configuration socketIo = new Configuration();
+        if (storeFactory != null) {
+            socketIo.setStoreFactory(storeFactory);
+        }
         socketIo.setHostname(config.server().host());
         socketIo.setPort(config.server().port());
         socketIo.setContext(SOCKET_IO_PATH);
