@@ -6,6 +6,7 @@ import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.api.listener.MessageListener;
+import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.codec.SerializationCodec;
 import org.redisson.config.Config;
@@ -71,6 +72,9 @@ public final class RedisFanout implements AutoCloseable {
     private final long nodeId = new SecureRandom().nextLong();
     private final String heartbeatToken = Long.toHexString(nodeId);
     private final ExecutorService publisher;
+    private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(daemon("cluster-retry"));
+    private static final int UNWRITTEN_RETRIES = 3;
+    private static final long UNWRITTEN_RETRY_DELAY_MS = 50;
     private final ScheduledExecutorService timer;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicLong dropped = new AtomicLong();
@@ -167,21 +171,31 @@ public final class RedisFanout implements AutoCloseable {
             return;
         }
         try {
-            publisher.execute(() -> {
-                try {
-                    dispatch.publishAsync(message).whenComplete((receivers, failure) -> {
-                        pending.release();
-                        if (failure != null) {
-                            countFailed(failure);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    pending.release();
-                    countFailed(e);
-                }
-            });
+            publisher.execute(() -> send(message, UNWRITTEN_RETRIES));
         } catch (RejectedExecutionException e) {
             pending.release();
+        }
+    }
+
+    /**
+     * Publishes; a PUBLISH that Redisson could not even write to its connection (it never reached
+     * Redis, so it cannot arrive twice) is tried again, as a loaded machine makes that happen.
+     */
+    private void send(DispatchMessage message, int retriesLeft) {
+        try {
+            dispatch.publishAsync(message).whenComplete((receivers, failure) -> {
+                if (failure instanceof WriteRedisConnectionException && retriesLeft > 0) {
+                    retryTimer.schedule(() -> send(message, retriesLeft - 1), UNWRITTEN_RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                pending.release();
+                if (failure != null) {
+                    countFailed(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            pending.release();
+            countFailed(e);
         }
     }
 
@@ -276,6 +290,7 @@ public final class RedisFanout implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         publisher.shutdown();
+        retryTimer.shutdownNow();
         try {
             publisher.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
