@@ -7,7 +7,6 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.notes.NoteRepository;
@@ -18,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -33,7 +33,7 @@ public final class SocketServer implements AutoCloseable {
     private volatile int boundPort;
 
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
-                        String httpHandlerName, ChannelHandler httpHandler, Clock clock) {
+                        List<PipelineHandler> httpHandlers, Clock clock) {
         this.server = new SocketIOServer(socketIoConfiguration(config));
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "token-expiry");
@@ -44,8 +44,7 @@ public final class SocketServer implements AutoCloseable {
 
         Namespace defaultNamespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
         ConnectionGate gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
-        server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlerName, httpHandler,
-                new ConnectObserver(defaultNamespace, gate)));
+        server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlers, new ConnectObserver(defaultNamespace, gate)));
 
         PacketParser parser = new PacketParser(new PacketLimits(config.limits().maxNotesPerPacket(), config.limits().maxNoteChars()));
         server.addEventListener(PacketFlow.EVENT, Object.class,
@@ -75,6 +74,8 @@ public final class SocketServer implements AutoCloseable {
         // Answers are sent when the database has acknowledged, not when the listener returns.
         socketIo.setAckMode(AckMode.MANUAL);
         socketIo.setAllowCustomRequests(true);
+        // Its CORS echoes any Origin (STACK.md); notesync's OriginGate writes CORS headers instead.
+        socketIo.setEnableCors(false);
         socketIo.setAddVersionHeader(false);
         socketIo.setExceptionListener(new LoggingExceptionListener());
         SocketConfig socket = new SocketConfig();
