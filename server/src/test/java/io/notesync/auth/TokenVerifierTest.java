@@ -159,4 +159,15 @@ class TokenVerifierTest {
         String token = new TokenIssuer(auth, SigningKeys.from(auth), CLOCK).issue("carol", Duration.ofMinutes(1));
         assertEquals("carol", assertInstanceOf(TokenCheck.Valid.class, verifier().check(token)).username());
     }
+
+    @Test
+    void aNumericSubjectWithoutUsernameIsInvalidNotMalformed() throws Exception {
+        // jjwt refuses to build such a token, so it is signed by hand.
+        String signingInput = b64("{\"alg\":\"HS256\"}") + "." + b64("{\"sub\":12345,\"exp\":" + (NOW.getEpochSecond() + 300) + "}");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(KEY);
+        String token = signingInput + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)));
+    }
 }
