@@ -64,7 +64,7 @@ public final class NotesyncServer implements AutoCloseable {
                 started.add(embedded);
                 connectionString = embedded.connectionString();
             } else {
-                log.info("using MongoDB at {}", redact(connectionString));
+                log.info("using MongoDB at {}", MongoConnection.redact(connectionString));
             }
             MongoConnection mongo = new MongoConnection(connectionString, config.mongodb());
             started.add(mongo);
@@ -175,10 +175,5 @@ public final class NotesyncServer implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-    }
-
-    /** Connection strings may carry a password; logs get the host part only. */
-    static String redact(String connectionString) {
-        return connectionString.replaceAll("//[^@/]*@", "//***@");
     }
 }

@@ -33,7 +33,7 @@ final class StoreAccess implements AutoCloseable {
     static StoreAccess open(NotesyncConfig config) throws Unreachable {
         NotesyncConfig.MongoDb mongodb = config.mongodb();
         if (!mongodb.embedded()) {
-            String where = mongodb.uri().replaceAll("//[^@/]*@", "//***@");
+            String where = MongoConnection.redact(mongodb.uri());
             return connect(mongodb.uri(), mongodb, "MongoDB at " + where, "cannot reach MongoDB at " + where
                     + " within " + mongodb.timeoutMs() + " ms; is it running, and is mongodb.uri right?");
         }

@@ -37,6 +37,11 @@ public final class MongoConnection implements AutoCloseable {
         return "majority".equals(name) ? WriteConcern.MAJORITY : new WriteConcern(Integer.parseInt(name));
     }
 
+    /** Connection strings may carry a password; logs and messages get the host part only. */
+    public static String redact(String connectionString) {
+        return connectionString.replaceAll("//[^@/]*@", "//***@");
+    }
+
     public MongoDatabase database() {
         return database;
     }
