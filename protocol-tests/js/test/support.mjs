@@ -248,7 +248,10 @@ export function closeAll() {
  * to io(); reconnection is off so that a refused socket stays refused.
  */
 export function open({ url = URL, label = 'socket', ...options } = {}) {
-  const socket = io(url, { forceNew: true, reconnection: false, timeout: TIMEOUT, ...options });
+  // autoUnref: a socket the server disconnects over polling can leave a long-poll GET that the
+  // server never answers (netty-socketio keeps it after the session ended); unref'd, it no longer
+  // keeps Node, and so `node --test`, running after the last test.
+  const socket = io(url, { forceNew: true, reconnection: false, timeout: TIMEOUT, autoUnref: true, ...options });
   return new Client(socket, label);
 }
 

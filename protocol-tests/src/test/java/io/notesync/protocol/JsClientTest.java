@@ -91,9 +91,6 @@ class JsClientTest {
         Path report = Files.createTempFile("notesync-js-", ".xml");
         ProcessBuilder node = new ProcessBuilder("node", "--test",
                 "--test-concurrency=1",
-                // Some socket.io-client polling sockets refused at connect keep Node's event loop
-                // alive after closeAll(), so the runner never exits on its own; end it when done.
-                "--test-force-exit",
                 "--test-reporter=spec", "--test-reporter-destination=stdout",
                 "--test-reporter=junit", "--test-reporter-destination=" + report)
                 .directory(jsDir.toFile())
