@@ -35,16 +35,41 @@ final class ConnectionGate {
         TokenCheck check = verifier.check(tokenOf(client.getHandshakeData()));
         String transport = client.getTransport().getValue();
         if (check instanceof TokenCheck.Valid valid) {
-            client.joinRoom(valid.username());
-            sessions.open(client, valid.username(), valid.expiresAt());
-            log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(), transport,
-                    client.getRemoteAddress());
+            open(client, valid);
         } else if (check instanceof TokenCheck.Rejected rejected) {
             log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
                     rejected.reason().wireName(), rejected.message(), transport, client.getRemoteAddress());
             client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
             client.disconnect();
         }
+    }
+
+    /**
+     * The socket's session, opened now from its handshake token if {@link #onConnect} has not run
+     * yet: netty-socketio answers CONNECT before the observer calls the gate, so a client's first
+     * packet, arriving on another connection (polling, or the upgraded WebSocket) and so on another
+     * event loop, can overtake it. Null when the handshake token is not valid; the gate then
+     * refuses the socket at CONNECT as usual.
+     */
+    SocketSession sessionFor(SocketIOClient client) {
+        SocketSession session = sessions.of(client);
+        if (session != null) {
+            return session;
+        }
+        TokenCheck check = verifier.check(tokenOf(client.getHandshakeData()));
+        return check instanceof TokenCheck.Valid valid ? open(client, valid) : null;
+    }
+
+    private SocketSession open(SocketIOClient client, TokenCheck.Valid valid) {
+        // Joined before the session is visible, so no packet is confirmed to a socket outside its room.
+        client.joinRoom(valid.username());
+        SocketSession session = sessions.openIfAbsent(client, valid.username(), valid.expiresAt());
+        if (session == null) {
+            return sessions.of(client);
+        }
+        log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
+                client.getTransport().getValue(), client.getRemoteAddress());
+        return session;
     }
 
     /** PROTOCOL.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */

@@ -54,15 +54,17 @@ final class PacketFlow implements DataListener<Object> {
     static final String FORWARD_EVENT = "fPacket";
 
     private final Sessions sessions;
+    private final ConnectionGate gate;
     private final TokenVerifier verifier;
     private final PacketParser parser;
     private final NoteRepository repository;
     private final Function<String, BroadcastOperations> room;
     private final Clock clock;
 
-    PacketFlow(Sessions sessions, TokenVerifier verifier, PacketParser parser, NoteRepository repository,
+    PacketFlow(Sessions sessions, ConnectionGate gate, TokenVerifier verifier, PacketParser parser, NoteRepository repository,
                Function<String, BroadcastOperations> room, Clock clock) {
         this.sessions = sessions;
+        this.gate = gate;
         this.verifier = verifier;
         this.parser = parser;
         this.repository = repository;
@@ -72,10 +74,11 @@ final class PacketFlow implements DataListener<Object> {
 
     @Override
     public void onData(SocketIOClient client, Object payload, AckRequest ack) {
-        SocketSession session = sessions.of(client);
+        SocketSession session = gate.sessionFor(client);
         PacketEnvelope envelope = PacketParser.envelope(payload);
         if (session == null) {
-            // Never authenticated (a raw client that skipped CONNECT): answer, store nothing.
+            // No valid handshake token (the gate refuses it at CONNECT), or a raw client that skipped
+            // CONNECT: answer, store nothing.
             deliver(client, ack, Answer.invalidToken(TokenRejection.MISSING, "the socket is not authenticated",
                     envelope.packetId()));
             return;

@@ -33,9 +33,15 @@ final class Sessions {
         this.clock = clock;
     }
 
-    SocketSession open(SocketIOClient client, String username, Instant expiresAt) {
+    /**
+     * Opens the socket's session, unless another thread just did (the gate at CONNECT and the
+     * first packet may race): returns null then, and the caller uses {@link #of}.
+     */
+    SocketSession openIfAbsent(SocketIOClient client, String username, Instant expiresAt) {
         SocketSession session = new SocketSession(client, username, expiresAt);
-        sessions.put(client.getSessionId(), session);
+        if (sessions.putIfAbsent(client.getSessionId(), session) != null) {
+            return null;
+        }
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
         return session;
     }

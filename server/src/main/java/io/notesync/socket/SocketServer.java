@@ -48,7 +48,7 @@ public final class SocketServer implements AutoCloseable {
 
         PacketParser parser = new PacketParser(new PacketLimits(config.limits().maxNotesPerPacket(), config.limits().maxNoteChars()));
         server.addEventListener(PacketFlow.EVENT, Object.class,
-                new PacketFlow(sessions, verifier, parser, repository, server::getRoomOperations, clock));
+                new PacketFlow(sessions, gate, verifier, parser, repository, server::getRoomOperations, clock));
         server.addDisconnectListener(client -> {
             SocketSession session = sessions.of(client);
             sessions.close(client);
