@@ -281,6 +281,9 @@ export function closeAll() {
  * test file's process alive.
  */
 export function open({ url = URL, label = 'socket', ...options } = {}) {
+  // autoUnref: a socket the server disconnects over polling can leave a long-poll GET that the
+  // server never answers (netty-socketio keeps it after the session ended); unref'd, it no longer
+  // keeps Node, and so `node --test`, running after the last test.
   const socket = io(url, { forceNew: true, reconnection: false, timeout: TIMEOUT, autoUnref: true, ...options });
   return new Client(socket, label);
 }

@@ -58,7 +58,9 @@ final class Sessions {
             return null;
         }
         SocketSession session = new SocketSession(client, username, expiresAt);
-        sessions.put(client.getSessionId(), session);
+        if (sessions.putIfAbsent(client.getSessionId(), session) != null) {
+            return null;
+        }
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
         return session;
     }
