@@ -1,6 +1,7 @@
 package io.notesync.socket;
 
 import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOServer;
@@ -79,6 +80,11 @@ public final class SocketServer implements AutoCloseable {
                 new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
                 engineSessions,
                 new ConnectObserver(defaultNamespace, gate)));
+
+        defaultNamespace.addAuthTokenListener((authData, client) -> {
+            gate.admitBeforeAnswer(client);
+            return AuthTokenResult.AuthTokenResultSuccess;
+        });
 
         PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
         this.packets = new PacketFlow(sessions, gate, verifier, rateLimiter, parser, repository, server::getRoomOperations,
