@@ -131,7 +131,8 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A loopback port free at this moment. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

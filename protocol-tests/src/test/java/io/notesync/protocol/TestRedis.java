@@ -4,7 +4,6 @@ import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 
 /**
  * A real redis-server on a free loopback port, from the embedded-redis jar (which ships the binary),
@@ -21,7 +20,7 @@ final class TestRedis implements AutoCloseable {
     }
 
     static TestRedis start() {
-        TestRedis redis = new TestRedis(freePort());
+        TestRedis redis = new TestRedis(ServerProcess.freePort());
         redis.up();
         return redis;
     }
@@ -48,14 +47,6 @@ final class TestRedis implements AutoCloseable {
     void down() {
         try {
             server.stop();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
