@@ -24,8 +24,10 @@ const servers = opt('--servers', 'notesync,baseline').split(',');
 const jar = resolve(root, opt('--jar', 'server/target/notesync.jar'));
 const outDir = resolve(opt('--out', join(here, 'results', new Date().toISOString().replace(/[:.]/g, '-') + (quick ? '-quick' : ''))));
 const jvmOpts = (opt('--jvm-opts', '') || '').split(' ').filter(Boolean);
-// Extra notesync settings, e.g. --ns-set writer.inFlightBatches=1,writer.maxDelayMs=0
-const nsSet = (opt('--ns-set', '') || '').split(',').filter(Boolean).flatMap((kv) => ['--set', kv]);
+// Extra notesync settings, e.g. --ns-set writer.inFlightBatches=1,writer.maxDelayMs=0. The
+// baseline has no per-user rate or socket limit, so notesync's are lifted too (later settings win).
+const LIFTED_LIMITS = 'limits.packetsPerSecond=1000000,limits.packetBurst=1000000,limits.maxConnectionsPerUser=100000';
+const nsSet = [LIFTED_LIMITS, opt('--ns-set', '') || ''].join(',').split(',').filter(Boolean).flatMap((kv) => ['--set', kv]);
 const secret = randomBytes(32).toString('hex');
 const HARD_DEADLINE = Date.now() + (quick ? 3 : 40) * 60_000;
 
