@@ -34,7 +34,8 @@ class JsClientTest {
 
     @BeforeAll
     static void startServers() {
-        server = TestServer.start();
+        // Notes up to 100,000 characters, so that a 900,000-byte packet of ten notes is valid.
+        server = TestServer.start(Map.of("limits.maxNoteChars", "100000"));
         queryTokenServer = TestServer.start(Map.of("socketio.allowQueryToken", "true"));
     }
 

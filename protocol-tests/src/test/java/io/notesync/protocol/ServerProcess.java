@@ -28,10 +28,17 @@ final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
+    private final Map<String, String> settings;
     private Process process;
 
     ServerProcess(Path dataDir) {
+        this(dataDir, Map.of());
+    }
+
+    /** @param settings extra config keys, as {@code --set} takes them */
+    ServerProcess(Path dataDir, Map<String, String> settings) {
         this.dataDir = dataDir;
+        this.settings = settings;
         this.port = freePort();
         this.log = dataDir.resolve("server.log");
     }
@@ -41,7 +48,9 @@ final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "io.notesync.cli.Main", "serve"));
-        TestServer.baseSettings(dataDir, Map.of("server.port", Integer.toString(port)))
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("server.port", Integer.toString(port));
+        TestServer.baseSettings(dataDir, all)
                 .forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         try {
             process = new ProcessBuilder(command)

@@ -82,7 +82,9 @@ public final class TokenVerifier {
             return new TokenCheck.Rejected(TokenRejection.INVALID,
                     "the access token's '" + e.getClaimName() + "' claim is not the one required");
         } catch (MalformedJwtException e) {
-            return new TokenCheck.Rejected(TokenRejection.MALFORMED, "the access token is malformed");
+            // The structure was checked above; what jjwt still calls malformed is a registered
+            // claim of the wrong type (a numeric sub, say): no usable claims.
+            return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token's claims are not usable");
         } catch (JwtException | IllegalArgumentException e) {
             return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token's signature is not valid");
         }

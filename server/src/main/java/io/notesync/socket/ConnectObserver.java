@@ -41,7 +41,7 @@ final class ConnectObserver extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
         SocketIOClient client = head.getChildClient(defaultNamespace);
         if (client != null && head.isConnected()) {
-            gate.onConnect(client);
+            gate.decide(client);
         }
     }
 

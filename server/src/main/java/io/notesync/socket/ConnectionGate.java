@@ -3,17 +3,25 @@ package io.notesync.socket;
 import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOClient;
 import io.notesync.auth.TokenCheck;
+import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, once the client's Socket.IO CONNECT has been answered, whether the socket may stay:
  * a valid token joins it to the room named after its user; anything else gets
  * {@code invalidToken} and a server disconnect. This is the only place a socket joins a room.
+ *
+ * <p>The decision is taken once per socket, by whichever thread asks first: normally the
+ * {@link ConnectObserver} right after CONNECT, but over long-polling the client's first packet can
+ * arrive on another connection (another event loop) before that thread got here, and then
+ * {@link PacketFlow} asks.
  */
 final class ConnectionGate {
 
@@ -24,6 +32,7 @@ final class ConnectionGate {
     private final Sessions sessions;
     private final boolean allowQueryToken;
     private volatile boolean draining;
+    private final Map<UUID, TokenCheck.Rejected> refused = new ConcurrentHashMap<>();
 
     ConnectionGate(TokenVerifier verifier, Sessions sessions, boolean allowQueryToken) {
         this.verifier = verifier;
@@ -31,32 +40,49 @@ final class ConnectionGate {
         this.allowQueryToken = allowQueryToken;
     }
 
-    void onConnect(SocketIOClient client) {
-        if (sessions.of(client) != null) {
-            return;
+    /** Decides once; returns null when the socket was admitted, else why its token was refused. */
+    TokenCheck.Rejected decide(SocketIOClient client) {
+        synchronized (client) {
+            if (sessions.of(client) != null) {
+                return null;
+            }
+            TokenCheck.Rejected earlier = refused.get(client.getSessionId());
+            if (earlier != null) {
+                return earlier;
+            }
+            return admitOrRefuse(client);
         }
+    }
+
+    /** The socket is gone: forget its decision. */
+    void forget(SocketIOClient client) {
+        refused.remove(client.getSessionId());
+    }
+
+    private TokenCheck.Rejected admitOrRefuse(SocketIOClient client) {
         TokenCheck check = verifier.check(tokenOf(client.getHandshakeData()));
         String transport = client.getTransport().getValue();
         if (check instanceof TokenCheck.Valid valid) {
             if (draining) {
-                refuse(client, "shuttingDown", "the server is shutting down; reconnect");
-                return;
+                return refuse(client, "shuttingDown", "the server is shutting down; reconnect");
             }
             if (sessions.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
                 log.info("socket {} refused at connect: user {} holds the most sockets allowed", client.getSessionId(),
                         valid.username());
-                refuse(client, "tooManyConnections", "this user has too many open sockets; close one and reconnect");
-                return;
+                return refuse(client, "tooManyConnections", "this user has too many open sockets; close one and reconnect");
             }
             client.joinRoom(valid.username());
             log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(), transport,
                     client.getRemoteAddress());
-        } else if (check instanceof TokenCheck.Rejected rejected) {
-            log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
-                    rejected.reason().wireName(), rejected.message(), transport, client.getRemoteAddress());
-            client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
-            client.disconnect();
+            return null;
         }
+        TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;
+        log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
+                rejected.reason().wireName(), rejected.message(), transport, client.getRemoteAddress());
+        refused.put(client.getSessionId(), rejected);
+        client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
+        client.disconnect();
+        return rejected;
     }
 
     /** New sockets are refused from now on: the server is going away. */
@@ -68,13 +94,17 @@ final class ConnectionGate {
      * A valid token that cannot be served now: the client may retry later. Not in PROTOCOL.md's
      * event list; proposed there as {@code connectionRefused {code, message, retryable: true}}.
      */
-    private static void refuse(SocketIOClient client, String code, String message) {
+    private TokenCheck.Rejected refuse(SocketIOClient client, String code, String message) {
+        // The token was fine; a packet racing this refusal is told to come back with it later.
+        TokenCheck.Rejected rejected = new TokenCheck.Rejected(TokenRejection.MISSING, message);
+        refused.put(client.getSessionId(), rejected);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
         body.put("retryable", true);
         client.sendEvent(CONNECTION_REFUSED, body);
         client.disconnect();
+        return rejected;
     }
 
     /** PROTOCOL.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */

@@ -2,31 +2,62 @@ package io.notesync.socket;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.notesync.socket.engineio.EngineSessions;
+import io.notesync.socket.engineio.HonestConnectionHeader;
+import io.notesync.socket.engineio.OversizeCloser;
+import io.notesync.socket.engineio.PacketGuard;
+import io.notesync.socket.engineio.RequestGuard;
+import io.notesync.socket.engineio.SessionOpener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * netty-socketio's pipeline with our handlers in front of its packet handler: the HTTP API
- * (same port, so a client's relative {@code fetch('/refresh')} reaches it), the handler that
- * keeps polling-to-WebSocket upgrades from stalling, and the observer that authenticates a
- * socket at its CONNECT; and its encoder with one that does not drop packets on polling.
+ * netty-socketio's pipeline with our handlers around its own, in this order:
+ * <pre>
+ *  http decoder, encoder (moved ahead of the aggregator), aggregator (netty-socketio)
+ *  HTTP API ............ notesync's routes on the same port (relative fetch('/refresh') reaches it)
+ *  HonestConnectionHeader  (outbound) netty-socketio's answers say Connection: close, as they do
+ *  RequestGuard ........ Engine.IO requests the reference refuses: 400 {"code","message"}
+ *  PacketGuard ......... invalid packets and close packets end the session; pongs; unknown namespaces
+ *  UpgradeNoopHandler .. keeps polling-to-WebSocket upgrades from stalling
+ *  ConnectObserver ..... authenticates a socket at its CONNECT
+ *  packet handler, authorize handler (netty-socketio)
+ *  SessionOpener ....... no namespace before CONNECT; precise heartbeat; connect timeout
+ *  polling and WebSocket transports, wrong-URL handler (netty-socketio)
+ *  LosslessPacketEncoder's encoder, in place of netty-socketio's (which drops a packet per
+ *  polling response that hits its 50-packet limit)
+ *  OversizeCloser ...... a WebSocket message over maxPayload: close 1009
+ * </pre>
  */
 final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
     private final String httpName;
     private final ChannelHandler http;
+    private final RequestGuard requestGuard;
+    private final PacketGuard packetGuard;
+    private final SessionOpener sessionOpener;
+    private final EngineSessions engineSessions;
     private final ConnectObserver connectObserver;
     private final UpgradeNoopHandler upgradeNoop = new UpgradeNoopHandler();
+    private final OversizeCloser oversizeCloser = new OversizeCloser();
+    private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private EncoderHandler encoder;
 
-    NotesyncChannelInitializer(String httpName, ChannelHandler http, ConnectObserver connectObserver) {
+    NotesyncChannelInitializer(String httpName, ChannelHandler http, RequestGuard requestGuard, PacketGuard packetGuard,
+                               SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver) {
         this.httpName = httpName;
         this.http = http;
+        this.requestGuard = requestGuard;
+        this.packetGuard = packetGuard;
+        this.sessionOpener = sessionOpener;
+        this.engineSessions = engineSessions;
         this.connectObserver = connectObserver;
     }
 
@@ -44,8 +75,25 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
         pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
+        // netty-socketio puts the response encoder after the aggregator, so the aggregator's own
+        // "413 Request Entity Too Large" for a body over maxPayload never got encoded: the client
+        // saw a dropped connection. Ahead of the aggregator, every response passes the encoder.
+        pipeline.remove(HTTP_ENCODER);
+        pipeline.addBefore(HTTP_AGGREGATOR, HTTP_ENCODER, new HttpResponseEncoder());
         pipeline.addBefore(PACKET_HANDLER, httpName, http);
+        pipeline.addBefore(PACKET_HANDLER, HonestConnectionHeader.NAME, honestConnectionHeader);
+        pipeline.addBefore(PACKET_HANDLER, RequestGuard.NAME, requestGuard);
+        pipeline.addBefore(PACKET_HANDLER, PacketGuard.NAME, packetGuard);
         pipeline.addBefore(PACKET_HANDLER, UpgradeNoopHandler.NAME, upgradeNoop);
         pipeline.addBefore(PACKET_HANDLER, ConnectObserver.NAME, connectObserver);
+        pipeline.addAfter(AUTHORIZE_HANDLER, SessionOpener.NAME, sessionOpener);
+        pipeline.addLast(OversizeCloser.NAME, oversizeCloser);
+    }
+
+    /** netty-socketio let go of a session (its last namespace client left): so do we. */
+    @Override
+    public void onDisconnect(ClientHead client) {
+        super.onDisconnect(client);
+        engineSessions.ended(client);
     }
 }

@@ -58,6 +58,7 @@ final class PacketFlow implements DataListener<Object> {
     static final String FORWARD_EVENT = "fPacket";
 
     private final Sessions sessions;
+    private final ConnectionGate gate;
     private final TokenVerifier verifier;
     private final RateLimiter rateLimiter;
     private final PacketParser parser;
@@ -68,9 +69,10 @@ final class PacketFlow implements DataListener<Object> {
     private final InFlight inFlight = new InFlight();
     private volatile boolean draining;
 
-    PacketFlow(Sessions sessions, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
+    PacketFlow(Sessions sessions, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
                NoteRepository repository, Function<String, BroadcastOperations> room, NotesyncMetrics metrics, Clock clock) {
         this.sessions = sessions;
+        this.gate = gate;
         this.verifier = verifier;
         this.rateLimiter = rateLimiter;
         this.parser = parser;
@@ -82,16 +84,22 @@ final class PacketFlow implements DataListener<Object> {
 
     @Override
     public void onData(SocketIOClient client, Object payload, AckRequest ack) {
-        SocketSession session = sessions.of(client);
         PacketEnvelope envelope = PacketParser.envelope(payload);
         inFlight.begin();
+        SocketSession session = sessions.of(client);
         if (session == null) {
-            // Never authenticated (a raw client that skipped CONNECT): answer, store nothing.
-            deliver(client, ack, Answer.invalidToken(TokenRejection.MISSING, "the socket is not authenticated",
-                    envelope.packetId()));
-            return;
+            // The CONNECT's decision may still be under way on another event loop: take it here.
+            TokenCheck.Rejected refused = gate.decide(client);
+            session = sessions.of(client);
+            if (session == null) {
+                deliver(client, ack, Answer.invalidToken(refused == null ? TokenRejection.MISSING : refused.reason(),
+                        refused == null ? "the socket is not authenticated" : refused.message(), envelope.packetId()));
+                return;
+            }
         }
-        session.answerInOrder(process(session, envelope, payload), answer -> deliver(session.client(), ack, answer));
+        SocketSession authenticated = session;
+        authenticated.answerInOrder(process(authenticated, envelope, payload),
+                answer -> deliver(authenticated.client(), ack, answer));
     }
 
     /** From now on every packet is refused as retryable, so clients resend it to a server that stays. */

@@ -6,6 +6,7 @@ import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.notesync.auth.TokenVerifier;
@@ -14,6 +15,13 @@ import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
+import io.notesync.socket.engineio.ConnectTimeout;
+import io.notesync.socket.engineio.EngineSessions;
+import io.notesync.socket.engineio.HandshakeJson;
+import io.notesync.socket.engineio.Heartbeat;
+import io.notesync.socket.engineio.PacketGuard;
+import io.notesync.socket.engineio.RequestGuard;
+import io.notesync.socket.engineio.SessionOpener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** netty-socketio, configured for PROTOCOL.md, with notesync's listeners and pipeline handlers. */
 public final class SocketServer implements AutoCloseable {
@@ -31,6 +40,7 @@ public final class SocketServer implements AutoCloseable {
 
     private final SocketIOServer server;
     private final ScheduledExecutorService timers;
+    private final ScheduledThreadPoolExecutor engineTimers;
     private final Sessions sessions;
     private final ConnectionGate gate;
     private final PacketFlow packets;
@@ -47,14 +57,23 @@ public final class SocketServer implements AutoCloseable {
         NotesyncConfig.Limits limits = config.limits();
         RateLimiter rateLimiter = new RateLimiter(limits.packetsPerSecond(), limits.packetBurst(), System::nanoTime);
         this.sessions = new Sessions(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
+        this.engineTimers = engineTimers();
 
         Namespace defaultNamespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
         this.gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
+        NotesyncConfig.SocketIo socketio = config.socketio();
+        EngineSessions engineSessions = new EngineSessions();
+        Heartbeat heartbeat = new Heartbeat(engineTimers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
+        ConnectTimeout connectTimeout = new ConnectTimeout(engineTimers, engineSessions, socketio.connectTimeoutMs());
         server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlerName, httpHandler,
+                new RequestGuard(SOCKET_IO_PATH + "/", engineSessions),
+                new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null),
+                new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
+                engineSessions,
                 new ConnectObserver(defaultNamespace, gate)));
 
         PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
-        this.packets = new PacketFlow(sessions, verifier, rateLimiter, parser, repository, server::getRoomOperations,
+        this.packets = new PacketFlow(sessions, gate, verifier, rateLimiter, parser, repository, server::getRoomOperations,
                 metrics, clock);
         server.addEventListener(PacketFlow.EVENT, Object.class, packets);
         for (Transport transport : Transport.values()) {
@@ -63,6 +82,7 @@ public final class SocketServer implements AutoCloseable {
         server.addDisconnectListener(client -> {
             SocketSession session = sessions.of(client);
             sessions.close(client);
+            gate.forget(client);
             if (session != null) {
                 log.info("socket {} of user {} disconnected", client.getSessionId(), session.username());
             }
@@ -79,6 +99,8 @@ public final class SocketServer implements AutoCloseable {
         socketIo.setPingTimeout((int) config.socketio().pingTimeoutMs());
         socketIo.setMaxFramePayloadLength(config.socketio().maxPayloadBytes());
         socketIo.setMaxHttpContentLength(config.socketio().maxPayloadBytes());
+        // The handshake must announce maxPayload too (socket.io-client splits polling batches by it).
+        socketIo.setJsonSupport(new HandshakeJson(new JacksonJsonSupport(), config.socketio().maxPayloadBytes()));
         // STACK.md: per-message deflate costs ~100 KiB per idle socket; the Node server declines it too.
         socketIo.setWebsocketCompression(config.socketio().websocketCompression());
         socketIo.setHttpCompression(false);
@@ -93,6 +115,17 @@ public final class SocketServer implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socketIo.setSocketConfig(socket);
         return socketIo;
+    }
+
+    /** Heartbeats and connect timeouts: millisecond timers, one thread, cancelled tasks dropped at once. */
+    private static ScheduledThreadPoolExecutor engineTimers() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "engineio-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** Binds and starts serving; throws when the port cannot be bound. */
@@ -138,5 +171,6 @@ public final class SocketServer implements AutoCloseable {
     public void close() {
         server.stop();
         timers.shutdownNow();
+        engineTimers.shutdownNow();
     }
 }

@@ -44,6 +44,19 @@ class TokenVerifierTest {
         return assertInstanceOf(TokenCheck.Rejected.class, check).reason();
     }
 
+    /** HS256 over any header and payload: jjwt's builder refuses to write a numeric sub. */
+    private static String signedByHand(String header, String payload) {
+        try {
+            String signingInput = b64(header) + "." + b64(payload);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(KEY);
+            byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String b64(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
@@ -126,6 +139,12 @@ class TokenVerifierTest {
     @Test
     void aNumericUsernameIsInvalid() {
         String token = valid().claim("username", 42).signWith(KEY, Jwts.SIG.HS256).compact();
+        assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)));
+    }
+
+    @Test
+    void aNumericSubjectIsInvalid() {
+        String token = signedByHand("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"sub\":42,\"exp\":9999999999}");
         assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)));
     }
 

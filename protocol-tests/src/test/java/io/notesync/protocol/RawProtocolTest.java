@@ -1,0 +1,451 @@
+package io.notesync.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Engine.IO v4 and Socket.IO v5 as the reference (Node) server speaks them, checked over raw
+ * HTTP and WebSocket against notesync started with the settings of the official conformance
+ * suites: pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1,000,000.
+ */
+class RawProtocolTest {
+
+    static final int PING_INTERVAL = 300;
+    static final int PING_TIMEOUT = 200;
+    static final int MAX_PAYLOAD = 1_000_000;
+    /** How late the server may close a session whose pong never came. */
+    static final int LATENESS_MS = 60;
+
+    private static TestServer server;
+    private static RawEngineIo raw;
+    private final List<RawEngineIo.Ws> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of(
+                "socketio.pingIntervalMs", String.valueOf(PING_INTERVAL),
+                "socketio.pingTimeoutMs", String.valueOf(PING_TIMEOUT),
+                "socketio.maxPayloadBytes", String.valueOf(MAX_PAYLOAD),
+                "limits.maxNoteChars", "100000"));
+        raw = new RawEngineIo(server.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void closeSockets() {
+        sockets.forEach(RawEngineIo.Ws::abort);
+    }
+
+    private RawEngineIo.Ws ws(String query) {
+        RawEngineIo.Ws ws = raw.websocket(query);
+        sockets.add(ws);
+        return ws;
+    }
+
+    private RawEngineIo.Ws openWs() throws InterruptedException {
+        RawEngineIo.Ws ws = ws("EIO=4&transport=websocket");
+        String open = ws.next(2000);
+        assertNotNull(open, "handshake");
+        assertTrue(open.startsWith("0"), open);
+        return ws;
+    }
+
+    private static void assertError(HttpResponse<String> response, int code, String message) {
+        assertEquals(400, response.statusCode(), response.body());
+        JsonNode body = RawEngineIo.json(response.body());
+        assertEquals(code, body.get("code").asInt(), response.body());
+        assertEquals(message, body.get("message").asText(), response.body());
+    }
+
+    private static void assertHandshake(JsonNode handshake, List<String> upgrades) {
+        Set<String> keys = new java.util.HashSet<>();
+        handshake.fieldNames().forEachRemaining(keys::add);
+        assertEquals(Set.of("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"), keys, handshake.toString());
+        assertTrue(handshake.get("sid").isTextual());
+        List<String> actual = new ArrayList<>();
+        handshake.get("upgrades").forEach(u -> actual.add(u.asText()));
+        assertEquals(upgrades, actual);
+        assertEquals(PING_INTERVAL, handshake.get("pingInterval").asInt());
+        assertEquals(PING_TIMEOUT, handshake.get("pingTimeout").asInt());
+        assertEquals(MAX_PAYLOAD, handshake.get("maxPayload").asInt());
+    }
+
+    // ---- handshake ------------------------------------------------------------------------
+
+    @Test
+    void pollingHandshakeCarriesEveryFieldAndOffersTheWebSocketUpgrade() {
+        assertHandshake(raw.openPolling(), List.of("websocket"));
+    }
+
+    @Test
+    void webSocketHandshakeCarriesEveryFieldAndOffersNoUpgrade() throws Exception {
+        RawEngineIo.Ws ws = ws("EIO=4&transport=websocket");
+        String open = ws.next(2000);
+        assertNotNull(open);
+        assertTrue(open.startsWith("0"), open);
+        assertHandshake(RawEngineIo.json(open.substring(1)), List.of());
+    }
+
+    // ---- bad requests ---------------------------------------------------------------------
+
+    @Test
+    void missingOrUnsupportedEioIsRefusedWithCode5() {
+        for (String query : List.of("transport=polling", "EIO=abc&transport=polling", "EIO=3&transport=polling")) {
+            assertError(raw.get(query), 5, "Unsupported protocol version");
+        }
+        RawEngineIo.Refused refused = assertThrows(RawEngineIo.Refused.class, () -> ws("transport=websocket"));
+        assertEquals(400, refused.status);
+        refused = assertThrows(RawEngineIo.Refused.class, () -> ws("EIO=abc&transport=websocket"));
+        assertEquals(400, refused.status);
+    }
+
+    @Test
+    void unknownTransportIsRefusedWithCode0() {
+        assertError(raw.get("EIO=4"), 0, "Transport unknown");
+        assertError(raw.get("EIO=4&transport=abc"), 0, "Transport unknown");
+        RawEngineIo.Refused refused = assertThrows(RawEngineIo.Refused.class, () -> ws("EIO=4&transport=abc"));
+        assertEquals(400, refused.status);
+    }
+
+    @Test
+    void unknownSessionIdIsRefusedWithCode1() {
+        String unknown = UUID.randomUUID().toString();
+        assertError(raw.poll(unknown), 1, "Session ID unknown");
+        assertError(raw.push(unknown, "40"), 1, "Session ID unknown");
+        assertError(raw.poll("not-a-session"), 1, "Session ID unknown");
+        RawEngineIo.Refused refused = assertThrows(RawEngineIo.Refused.class,
+                () -> ws("EIO=4&transport=websocket&sid=" + unknown));
+        assertEquals(400, refused.status);
+    }
+
+    @Test
+    void handshakeWithAnotherMethodThanGetIsRefusedWithCode2() {
+        assertError(raw.post("EIO=4&transport=polling", "40"), 2, "Bad handshake method");
+        assertError(raw.send(java.net.http.HttpRequest.newBuilder(raw.uri("EIO=4&transport=polling"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("40"))), 2, "Bad handshake method");
+    }
+
+    @Test
+    void webSocketTransportWithoutUpgradeIsRefusedWithCode3() {
+        assertError(raw.get("EIO=4&transport=websocket"), 3, "Bad request");
+    }
+
+    // ---- heartbeat ------------------------------------------------------------------------
+
+    @Test
+    void pollingHeartbeatPingsEveryIntervalAndTakesPongs() {
+        String sid = raw.openPollingSid();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> poll = raw.poll(sid);
+            assertEquals(200, poll.statusCode());
+            assertEquals("2", poll.body());
+            HttpResponse<String> pong = raw.push(sid, "3");
+            assertEquals(200, pong.statusCode());
+            assertEquals("ok", pong.body());
+        }
+    }
+
+    @Test
+    void webSocketHeartbeatPingsEveryIntervalAndTakesPongs() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        for (int i = 0; i < 3; i++) {
+            long sent = System.nanoTime();
+            assertEquals("2", ws.next(PING_INTERVAL + 500));
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            assertTrue(waited >= PING_INTERVAL - 20 && waited <= PING_INTERVAL + LATENESS_MS, "ping after " + waited + " ms");
+            ws.send("3");
+        }
+        assertFalse(ws.closed.isDone());
+    }
+
+    @Test
+    void pollingSessionWithoutPongIsClosedAtPingIntervalPlusPingTimeout() throws Exception {
+        long start = System.nanoTime();
+        String sid = raw.openPollingSid();
+        assertEquals("2", raw.poll(sid).body());
+        // The next poll stays open until the session is closed: it then gets the close packet.
+        HttpResponse<String> last = raw.poll(sid);
+        long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals("1", last.body());
+        assertTrue(closedAfter >= PING_INTERVAL + PING_TIMEOUT - 20 && closedAfter <= PING_INTERVAL + PING_TIMEOUT + LATENESS_MS,
+                "closed after " + closedAfter + " ms");
+        assertError(raw.poll(sid), 1, "Session ID unknown");
+    }
+
+    @Test
+    void pollingSessionLeftAloneIsGoneAfterPingIntervalPlusPingTimeout() throws Exception {
+        String sid = raw.openPollingSid();
+        Thread.sleep(PING_INTERVAL + PING_TIMEOUT + LATENESS_MS);
+        assertError(raw.poll(sid), 1, "Session ID unknown");
+    }
+
+    @Test
+    void webSocketWithoutPongIsClosedAtPingIntervalPlusPingTimeout() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        long opened = ws.firstMessageAtNanos;
+        assertEquals("2", ws.next(1000));
+        long pinged = ws.lastMessageAtNanos;
+        assertTrue(ws.awaitClose(2000), "closed");
+        long pingAfter = TimeUnit.NANOSECONDS.toMillis(pinged - opened);
+        long closedAfterPing = TimeUnit.NANOSECONDS.toMillis(ws.closedAtNanos - pinged);
+        // The client sees the handshake a little after the server sent it; the ping and the close
+        // come from the server's clock alone.
+        assertTrue(pingAfter <= PING_INTERVAL + LATENESS_MS, "ping " + pingAfter + " ms after the handshake");
+        assertTrue(closedAfterPing >= PING_TIMEOUT - 20 && closedAfterPing <= PING_TIMEOUT + LATENESS_MS,
+                "closed " + closedAfterPing + " ms after the ping");
+    }
+
+    // ---- close ----------------------------------------------------------------------------
+
+    @Test
+    void pollingClosePacketEndsTheSessionAndThePendingPollGetsANoop() throws Exception {
+        String sid = raw.openPollingSid();
+        CompletableFuture<HttpResponse<String>> pending = raw.pollAsync(sid);
+        Thread.sleep(50);
+        assertEquals(200, raw.push(sid, "1").statusCode());
+        HttpResponse<String> poll = pending.get(2, TimeUnit.SECONDS);
+        assertEquals(200, poll.statusCode());
+        assertEquals("6", poll.body());
+        assertError(raw.poll(sid), 1, "Session ID unknown");
+    }
+
+    @Test
+    void webSocketClosePacketClosesTheSocket() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        ws.send("1");
+        assertTrue(ws.awaitClose(1000), "closed");
+    }
+
+    @Test
+    void invalidPacketOnPollingClosesTheSession() {
+        for (String invalid : List.of("4abc", "abc", "40\"abc\"", "42[\"connect\"]")) {
+            String sid = raw.openPollingSid();
+            raw.push(sid, invalid);
+            assertError(raw.poll(sid), 1, "Session ID unknown");
+        }
+    }
+
+    @Test
+    void invalidPacketOnWebSocketClosesTheSocket() throws Exception {
+        for (String invalid : List.of("4abc", "abc", "40\"abc\"")) {
+            RawEngineIo.Ws ws = openWs();
+            ws.send(invalid);
+            assertTrue(ws.awaitClose(1000), invalid + " closes the socket");
+        }
+    }
+
+    @Test
+    void secondConcurrentPollClosesTheSession() throws Exception {
+        String sid = raw.openPollingSid();
+        CompletableFuture<HttpResponse<String>> first = raw.pollAsync(sid);
+        Thread.sleep(100);
+        CompletableFuture<HttpResponse<String>> second = raw.pollAsync(sid);
+        List<HttpResponse<String>> answers = List.of(first.get(2, TimeUnit.SECONDS), second.get(2, TimeUnit.SECONDS));
+        // Whichever reached the server second is refused; the one left open gets the close packet.
+        HttpResponse<String> refused = answers.stream().filter(r -> r.statusCode() == 400).findFirst().orElseThrow(
+                () -> new AssertionError("no 400 among " + answers.stream().map(r -> r.statusCode() + " " + r.body()).toList()));
+        assertError(refused, 3, "Bad request");
+        HttpResponse<String> open = answers.get(0) == refused ? answers.get(1) : answers.get(0);
+        assertEquals(200, open.statusCode());
+        assertEquals("1", open.body());
+        assertError(raw.poll(sid), 1, "Session ID unknown");
+    }
+
+    // ---- upgrade --------------------------------------------------------------------------
+
+    @Test
+    void upgradeProbesThenAnswersThePendingPollWithNoopThenRefusesPolling() throws Exception {
+        String sid = raw.openPollingSid();
+        CompletableFuture<HttpResponse<String>> pending = raw.pollAsync(sid);
+        Thread.sleep(50);
+        RawEngineIo.Ws ws = ws("EIO=4&transport=websocket&sid=" + sid);
+        ws.send("2probe");
+        assertEquals("3probe", ws.next(1000));
+        HttpResponse<String> poll = pending.get(1, TimeUnit.SECONDS);
+        assertEquals(200, poll.statusCode());
+        assertEquals("6", poll.body());
+        ws.send("5");
+        Thread.sleep(50);
+
+        assertError(raw.poll(sid), 3, "Bad request");
+        RawEngineIo.Refused refused = assertThrows(RawEngineIo.Refused.class,
+                () -> ws("EIO=4&transport=websocket&sid=" + sid));
+        assertEquals(400, refused.status);
+
+        ws.send("40{\"token\":\"" + server.token("upgrader") + "\"}");
+        String connected = ws.nextNonPing(1000);
+        assertNotNull(connected);
+        assertTrue(connected.startsWith("40{\"sid\":"), connected);
+    }
+
+    // ---- Socket.IO ------------------------------------------------------------------------
+
+    @Test
+    void connectToAnUnknownNamespaceGetsConnectErrorWithAMessageObject() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        ws.send("40/random");
+        assertEquals("44/random,{\"message\":\"Invalid namespace\"}", ws.nextNonPing(1000));
+
+        String sid = raw.openPollingSid();
+        assertEquals(200, raw.push(sid, "40/random,").statusCode());
+        assertEquals("44/random,{\"message\":\"Invalid namespace\"}", raw.poll(sid).body());
+    }
+
+    @Test
+    void connectWithAnInvalidHandshakeClosesTheConnection() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        ws.send("4abc");
+        assertTrue(ws.awaitClose(1000));
+        RawEngineIo.Ws ws2 = openWs();
+        ws2.send("40[\"not an object\"]");
+        assertTrue(ws2.awaitClose(1000));
+    }
+
+    @Test
+    void connectWithATokenIsAnsweredWithTheSocketId() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        ws.send("40{\"token\":\"" + server.token("raw-connect") + "\"}");
+        String connected = ws.nextNonPing(1000);
+        assertNotNull(connected);
+        assertTrue(connected.startsWith("40{\"sid\":"), connected);
+        assertFalse(ws.closed.isDone());
+    }
+
+    @Test
+    void nothingIsSentToANamespaceBeforeItsConnect() throws Exception {
+        String user = "before-connect-" + UUID.randomUUID();
+        // An Engine.IO session of the user that has not sent CONNECT yet...
+        RawEngineIo.Ws idle = openWs();
+        // ...and a connected socket of the same user storing a packet (fPacket goes to the user's room).
+        RawEngineIo.Ws sender = openWs();
+        sender.send("40{\"token\":\"" + server.token(user) + "\"}");
+        assertTrue(sender.nextNonPing(1000).startsWith("40"));
+        sender.send("42[\"packet\",{\"packetId\":\"p-1\",\"videoUrl\":\"https://example.com/v\","
+                + "\"notes\":[{\"text\":\"hi\",\"timestamp\":1}]}]");
+        String confirmation = sender.nextNonPing(2000);
+        assertNotNull(confirmation);
+        assertTrue(confirmation.startsWith("42[\"confirmation\""), confirmation);
+
+        long end = System.currentTimeMillis() + 400;
+        while (System.currentTimeMillis() < end) {
+            String message = idle.next(50);
+            if (message != null) {
+                assertEquals("2", message, "only pings before CONNECT");
+                idle.send("3");
+            }
+        }
+        // An event before CONNECT is not allowed: the reference closes the connection.
+        idle.send("42[\"packet\",{}]");
+        assertTrue(idle.awaitClose(1000));
+        assertTrue(idle.messages.stream().allMatch("2"::equals), idle.messages.toString());
+    }
+
+    @Test
+    void connectTimeoutClosesASessionThatNeverConnects() throws Exception {
+        try (TestServer short_ = TestServer.start(Map.of(
+                "socketio.pingIntervalMs", "5000", "socketio.pingTimeoutMs", "5000", "socketio.connectTimeoutMs", "800"))) {
+            RawEngineIo shortRaw = new RawEngineIo(short_.url());
+            long start = System.nanoTime();
+            RawEngineIo.Ws ws = shortRaw.websocket("EIO=4&transport=websocket");
+            sockets.add(ws);
+            assertTrue(ws.awaitClose(3000), "closed");
+            long closedAfter = TimeUnit.NANOSECONDS.toMillis(ws.closedAtNanos - start);
+            assertTrue(closedAfter >= 780 && closedAfter <= 800 + 200, "closed after " + closedAfter + " ms");
+
+            RawEngineIo.Ws connected = shortRaw.websocket("EIO=4&transport=websocket");
+            sockets.add(connected);
+            connected.next(1000);
+            connected.send("40{\"token\":\"" + short_.token("patient") + "\"}");
+            assertTrue(connected.next(1000).startsWith("40"));
+            assertFalse(connected.awaitClose(1200), "a connected socket stays");
+        }
+    }
+
+    // ---- maxPayload -----------------------------------------------------------------------
+
+    /** A Socket.IO EVENT frame `42["packet",{...}]` of exactly {@code bytes} bytes. */
+    static String packetFrame(String packetId, int bytes) {
+        String head = "42[\"packet\",{\"packetId\":\"" + packetId + "\",\"videoUrl\":\"https://example.com/big\",\"notes\":[";
+        String tail = "]}]";
+        int notes = 10;
+        String noteHead = "{\"timestamp\":1,\"text\":\"";
+        String noteTail = "\"}";
+        int overhead = head.length() + tail.length() + notes * (noteHead.length() + noteTail.length()) + (notes - 1);
+        int textTotal = bytes - overhead;
+        StringBuilder frame = new StringBuilder(bytes).append(head);
+        for (int i = 0; i < notes; i++) {
+            int length = textTotal / notes + (i < textTotal % notes ? 1 : 0);
+            frame.append(i == 0 ? "" : ",").append(noteHead).append("n".repeat(length)).append(noteTail);
+        }
+        String result = frame.append(tail).toString();
+        assertEquals(bytes, result.length());
+        return result;
+    }
+
+    @Test
+    void a900KbPacketIsConfirmedOverPolling() {
+        String sid = raw.openPollingSid();
+        assertEquals(200, raw.push(sid, "40{\"token\":\"" + server.token("big-polling") + "\"}").statusCode());
+        assertTrue(raw.poll(sid).body().startsWith("40"));
+        HttpResponse<String> pushed = raw.push(sid, packetFrame("big-polling-1", 900_000));
+        assertEquals(200, pushed.statusCode(), pushed.body());
+        String answer = "";
+        for (int i = 0; i < 10 && !answer.contains("confirmation"); i++) {
+            answer = raw.poll(sid).body();
+            if (answer.equals("2")) {
+                raw.push(sid, "3");
+            }
+        }
+        assertTrue(answer.startsWith("42[\"confirmation\",{\"ok\":true,\"packetId\":\"big-polling-1\",\"status\":\"stored\""), answer);
+    }
+
+    @Test
+    void a900KbPacketIsConfirmedOverWebSocket() throws Exception {
+        RawEngineIo.Ws ws = openWs();
+        ws.send("40{\"token\":\"" + server.token("big-ws") + "\"}");
+        assertTrue(ws.nextNonPing(1000).startsWith("40"));
+        ws.send(packetFrame("big-ws-1", 900_000));
+        String answer = ws.nextNonPing(5000);
+        assertNotNull(answer);
+        assertTrue(answer.startsWith("42[\"confirmation\",{\"ok\":true,\"packetId\":\"big-ws-1\",\"status\":\"stored\""), answer);
+    }
+
+    @Test
+    void aPacketOverMaxPayloadIsRefusedAndTheServerStaysUp() throws Exception {
+        String sid = raw.openPollingSid();
+        HttpResponse<String> tooLarge = raw.push(sid, packetFrame("too-large-1", MAX_PAYLOAD + 1));
+        assertEquals(413, tooLarge.statusCode());
+
+        RawEngineIo.Ws ws = openWs();
+        ws.send("40{\"token\":\"" + server.token("too-large") + "\"}");
+        assertTrue(ws.nextNonPing(1000).startsWith("40"));
+        ws.socket.sendText(packetFrame("too-large-2", MAX_PAYLOAD + 1), true);
+        assertTrue(ws.awaitClose(8000), "closed");
+        assertEquals(1009, ws.closed.get(), "close code: message too big");
+
+        assertHandshake(raw.openPolling(), List.of("websocket"));
+        assertEquals(200, raw.get("EIO=4&transport=polling").statusCode());
+    }
+}
