@@ -12,6 +12,7 @@ import {
   expiredTokenFor,
   mintToken,
   newUser,
+  open,
   packet,
   refused,
   sleep,
@@ -53,6 +54,24 @@ describe('a valid token connects', () => {
       assert.equal(answer.data.status, 'stored');
       assert.equal(client.socket.connected, true);
       assert.deepEqual(client.received('invalidToken'), []);
+    });
+  }
+
+  for (const { name, options } of TRANSPORTS) {
+    test(`${name}: a packet emitted from the connect handler is confirmed (20 connections)`, async () => {
+      // What the extension does: resend what is unconfirmed as soon as it is connected.
+      const failures = [];
+      for (let i = 0; i < 20; i++) {
+        const client = open({ auth: { token: tokenFor(newUser()) }, ...options });
+        const p = packet();
+        client.socket.on('connect', () => client.socket.emit('packet', p));
+        const answer = await client.answerTo(p.packetId);
+        if (answer.event !== 'confirmation') {
+          failures.push(`${answer.event} ${JSON.stringify(answer.data)}`);
+        }
+        client.close();
+      }
+      assert.deepEqual(failures, []);
     });
   }
 });

@@ -12,6 +12,13 @@ import { io } from 'socket.io-client';
 
 export const URL = process.env.NOTESYNC_URL ?? 'http://127.0.0.1:18555';
 export const QUERY_TOKEN_URL = process.env.NOTESYNC_QUERY_TOKEN_URL;
+/**
+ * A server with the built-in limits (10,000 characters per note, 100 notes per packet). The one
+ * at NOTESYNC_URL may run with raised limits for other suites (JsClientTest raises maxNoteChars
+ * for upgrade-conformance.test.mjs); the query-token server differs from the defaults only in
+ * socketio.allowQueryToken.
+ */
+export const DEFAULT_LIMITS_URL = QUERY_TOKEN_URL ?? URL;
 export const SECRET = process.env.NOTESYNC_JWT_SECRET ?? 'protocol-tests-secret-0123456789abcdef-0123456789';
 
 /** How long any single wait may take before the test fails. */
@@ -29,6 +36,24 @@ export const TRANSPORTS = [
 export const ANSWER_EVENTS = ['confirmation', 'packetError', 'invalidToken'];
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The next `event` of any emitter (an Engine.IO socket, a Manager, a Node stream): resolves with
+ * its argument, or rejects after `timeout` ms.
+ */
+export function waitFor(emitter, event, timeout = TIMEOUT) {
+  return new Promise((resolve, reject) => {
+    const listener = (value) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`no ${event} within ${timeout} ms`));
+    }, timeout);
+    emitter.once(event, listener);
+  });
+}
 
 /** A name nobody else in this run uses: usernames, packetIds, video paths. */
 export function unique(prefix = 'x') {
@@ -125,6 +150,10 @@ export class Client {
     for (const reserved of ['connect', 'disconnect', 'connect_error']) {
       socket.on(reserved, (...args) => this.#record(reserved, args));
     }
+    // The Engine.IO session id, which the server logs: for matching a failure to the server's log.
+    socket.io.on('open', () => {
+      this.sid = socket.io.engine?.id;
+    });
     openClients.add(this);
   }
 
@@ -225,7 +254,7 @@ export class Client {
   }
 
   describe() {
-    return JSON.stringify(this.events.map((e) => [e.event, ...e.args]));
+    return `(sid ${this.sid}) ${JSON.stringify(this.events.map((e) => [e.event, ...e.args]))}`;
   }
 
   close() {
@@ -246,9 +275,16 @@ export function closeAll() {
 /**
  * Opens a socket without waiting. `auth`, `transports`, `extraHeaders`, `query`, ... are passed
  * to io(); reconnection is off so that a refused socket stays refused.
+ *
+ * autoUnref: a closed polling client leaves its pending long-poll GET open until the server
+ * answers it; that is checked by its own test (transports.test.mjs), and must not keep every
+ * test file's process alive.
  */
 export function open({ url = URL, label = 'socket', ...options } = {}) {
-  const socket = io(url, { forceNew: true, reconnection: false, timeout: TIMEOUT, ...options });
+  // autoUnref: a socket the server disconnects over polling can leave a long-poll GET that the
+  // server never answers (netty-socketio keeps it after the session ended); unref'd, it no longer
+  // keeps Node, and so `node --test`, running after the last test.
+  const socket = io(url, { forceNew: true, reconnection: false, timeout: TIMEOUT, autoUnref: true, ...options });
   return new Client(socket, label);
 }
 
@@ -365,8 +401,8 @@ export function getNotes(videoUrl, { username, token = username && tokenFor(user
 }
 
 /** The texts of the notes `username` has for `videoUrl`, as GET /api/notes orders them. */
-export async function storedTexts(username, videoUrl) {
-  const res = await getNotes(videoUrl, { username });
+export async function storedTexts(username, videoUrl, base) {
+  const res = await getNotes(videoUrl, { username, base });
   if (res.status !== 200) {
     throw new Error(`GET /api/notes answered ${res.status}: ${res.text}`);
   }

@@ -1,19 +1,38 @@
 package io.notesync;
 
+import io.notesync.auth.Login;
+import io.notesync.auth.LoginThrottle;
+import io.notesync.auth.PasswordHasher;
+import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.SigningKeys;
+import io.notesync.auth.TokenIssuer;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.auth.UserAccounts;
+import io.notesync.auth.UserRepository;
+import io.notesync.cluster.ClusterStoreFactory;
+import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.http.HttpApi;
+import io.notesync.http.OriginGate;
+import io.notesync.http.OriginPolicy;
 import io.notesync.metrics.NotesyncMetrics;
+import io.notesync.socket.PipelineHandler;
 import io.notesync.socket.SocketServer;
 import io.notesync.store.EmbeddedMongo;
+import io.notesync.store.MongoConnection;
 import io.notesync.store.MongoNoteRepository;
+import io.notesync.store.MongoRefreshTokenRepository;
+import io.notesync.store.MongoUserRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,90 +45,145 @@ public final class NotesyncServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NotesyncServer.class);
 
-    private final EmbeddedMongo embedded;
-    private final MongoNoteRepository repository;
-    private final ThreadPoolExecutor blocking;
+    /** Everything to close, in the order to close it. */
+    private final List<AutoCloseable> parts;
     private final SocketServer sockets;
-    private final NotesyncMetrics metrics;
-    private final Duration shutdownTimeout;
+    private final UserAccounts users;
 
-    private NotesyncServer(EmbeddedMongo embedded, MongoNoteRepository repository, ThreadPoolExecutor blocking,
-                           SocketServer sockets, NotesyncMetrics metrics, Duration shutdownTimeout) {
-        this.embedded = embedded;
-        this.repository = repository;
-        this.blocking = blocking;
+    private NotesyncServer(List<AutoCloseable> parts, SocketServer sockets, UserAccounts users) {
+        this.parts = parts;
         this.sockets = sockets;
-        this.metrics = metrics;
-        this.shutdownTimeout = shutdownTimeout;
+        this.users = users;
     }
 
     public static NotesyncServer start(NotesyncConfig config) {
         Clock clock = Clock.systemUTC();
-        EmbeddedMongo embedded = null;
-        MongoNoteRepository repository = null;
-        ThreadPoolExecutor blocking = null;
+        // Built in start order; closed in reverse.
+        List<AutoCloseable> started = new ArrayList<>();
         NotesyncMetrics metrics = new NotesyncMetrics();
+        started.add(metrics);
         try {
             String connectionString = config.mongodb().uri();
             if (config.mongodb().embedded()) {
-                embedded = EmbeddedMongo.start(config.storage().dataDir(), config.storage().embeddedPort());
+                EmbeddedMongo embedded = EmbeddedMongo.start(config.storage().dataDir(), config.storage().embeddedPort());
+                started.add(embedded);
                 connectionString = embedded.connectionString();
             } else {
-                log.info("using MongoDB at {}", redact(connectionString));
+                log.info("using MongoDB at {}", MongoConnection.redact(connectionString));
             }
-            repository = new MongoNoteRepository(connectionString, config.mongodb(), config.writer());
+            MongoConnection mongo = new MongoConnection(connectionString, config.mongodb());
+            started.add(mongo);
+            MongoNoteRepository repository = new MongoNoteRepository(mongo.database(), config.mongodb(), config.writer());
+            started.add(repository);
+            UserRepository userRepository = new MongoUserRepository(mongo.database());
+            PasswordHasher hasher = new PasswordHasher(config.auth().passwordHashCost());
 
-            TokenVerifier verifier = new TokenVerifier(config.auth(), SigningKeys.from(config.auth()), clock);
-            blocking = boundedPool("http-blocking", 8, 1024);
-            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, metrics, blocking);
-            SocketServer sockets = new SocketServer(config, verifier, repository, HttpApi.NAME, http, metrics, clock);
+            NotesyncConfig.Auth auth = config.auth();
+            SigningKeys keys = SigningKeys.from(auth);
+            TokenVerifier verifier = new TokenVerifier(auth, keys, clock);
+            Login login = null;
+            RefreshTokens refreshTokens = null;
+            TokenIssuer issuer = null;
+            LoginThrottle throttle = null;
+            if (keys.canSign()) {
+                issuer = new TokenIssuer(auth, keys, clock);
+                throttle = new LoginThrottle(config.login().maxFailuresPerUser(), config.login().maxFailuresPerAddress(),
+                        Duration.ofSeconds(config.login().windowSeconds()), clock);
+                login = new Login(userRepository, hasher, throttle);
+                refreshTokens = new RefreshTokens(new MongoRefreshTokenRepository(mongo.database()), userRepository,
+                        Duration.ofSeconds(auth.refreshTokenTtlSeconds()), Duration.ofSeconds(auth.refreshReuseGraceSeconds()),
+                        clock);
+            } else {
+                log.info("auth.algorithm {}: verifying tokens only; login, refresh and logout are disabled", auth.algorithm());
+            }
+
+            ThreadPoolExecutor blocking = boundedPool("http-blocking", 8, 1024);
+            started.add(() -> {
+                blocking.shutdown();
+                blocking.awaitTermination(5, TimeUnit.SECONDS);
+            });
+            if (refreshTokens != null) {
+                ScheduledExecutorService sweeper = sweepExpired(refreshTokens, throttle, auth.refreshCleanupIntervalSeconds());
+                started.add(sweeper::shutdownNow);
+            }
+
+            RedisFanout fanout = null;
+            ClusterStoreFactory storeFactory = null;
+            if (config.cluster().enabled()) {
+                fanout = RedisFanout.start(config.cluster().redis().uri());
+                started.add(fanout);
+                storeFactory = new ClusterStoreFactory(fanout);
+                metrics.cluster(fanout, f -> f.connected() ? 1 : 0, RedisFanout::lostBroadcasts);
+            }
+
+            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, login, refreshTokens, issuer,
+                    config, blocking, metrics, fanout == null ? null : fanout::connected);
+            OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
+                    SocketServer.SOCKET_IO_PATH);
+            SocketServer sockets = new SocketServer(config, verifier, repository,
+                    List.of(new PipelineHandler(OriginGate.NAME, origins), new PipelineHandler(HttpApi.NAME, http)),
+                    metrics, clock, storeFactory);
             sockets.start();
-            return new NotesyncServer(embedded, repository, blocking, sockets, metrics, config.server().shutdownTimeout());
+            started.add(sockets);
+            return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));
         } catch (RuntimeException e) {
-            if (blocking != null) {
-                blocking.shutdownNow();
-            }
-            if (repository != null) {
-                repository.close();
-            }
-            if (embedded != null) {
-                embedded.close();
-            }
-            metrics.close();
+            closeInReverse(started);
             throw e;
         }
+    }
+
+    /** Deletes expired refresh tokens (no TTL index does it: the embedded store has none) and old login counts. */
+    private static ScheduledExecutorService sweepExpired(RefreshTokens refreshTokens, LoginThrottle throttle, long intervalSeconds) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "auth-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                long deleted = refreshTokens.sweep();
+                if (deleted > 0) {
+                    log.info("deleted {} expired refresh tokens", deleted);
+                }
+                throttle.sweep();
+            } catch (RuntimeException e) {
+                log.warn("could not delete expired refresh tokens: {}", e.getMessage());
+            }
+        }, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+        return sweeper;
     }
 
     public int port() {
         return sockets.port();
     }
 
+    /** notesync's own users in this server's database (what {@code notesync user} manages); for tests and tools. */
+    public UserAccounts users() {
+        return users;
+    }
+
     /**
-     * Graceful shutdown: refuses new sockets and packets (retryable), waits until every packet
-     * received is answered (at most server.shutdownTimeoutMs), disconnects the sockets so clients
-     * reconnect, stops Netty, lets the writer finish, then closes the store.
+     * Graceful shutdown, the reverse of the start: the sockets drain (new sockets and packets are
+     * refused as retryable, every packet received is answered, sockets are disconnected so clients
+     * reconnect), Netty stops, the writer finishes what is queued, then the store closes.
      */
     @Override
     public void close() {
         log.info("shutting down");
-        try {
-            sockets.drain(shutdownTimeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        sockets.close();
-        blocking.shutdown();
-        try {
-            blocking.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        repository.close();
-        if (embedded != null) {
-            embedded.close();
-        }
-        metrics.close();
+        closeInReverse(parts);
         log.info("stopped");
+    }
+
+    private static void closeInReverse(List<AutoCloseable> parts) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", parts.get(i), e.toString());
+            }
+        }
     }
 
     private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
@@ -120,10 +194,5 @@ public final class NotesyncServer implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-    }
-
-    /** Connection strings may carry a password; logs get the host part only. */
-    static String redact(String connectionString) {
-        return connectionString.replaceAll("//[^@/]*@", "//***@");
     }
 }

@@ -29,20 +29,61 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class JsClientTest {
 
+    /** Users seeded on the servers of the token-lifecycle tests; the password of NAME is "pw-NAME-secret". */
+    static final int SEEDED_USERS = 40;
+    static final String ALLOWED_ORIGINS = "https://app.example.test,chrome-extension://notesyncextensionidabcdefghijk";
+
     private static TestServer server;
     private static TestServer queryTokenServer;
+    private static TestServer authServer;
+    private static TestServer shortRefreshServer;
+    private static TestServer rsServer;
+    private static RsaKeys rsaKeys;
 
     @BeforeAll
-    static void startServers() {
+    static void startServers() throws Exception {
         // Notes up to 100,000 characters, so that a 900,000-byte packet of ten notes is valid.
         server = TestServer.start(Map.of("limits.maxNoteChars", "100000"));
         queryTokenServer = TestServer.start(Map.of("socketio.allowQueryToken", "true"));
+        // Short access tokens and a short grace window, so expiry and reuse can be watched in seconds.
+        authServer = TestServer.start(Map.of(
+                "auth.accessTokenTtlSeconds", "3",
+                "auth.refreshReuseGraceSeconds", "2",
+                "auth.passwordHashCost", "4",
+                "login.maxFailuresPerUser", "3",
+                "login.maxFailuresPerAddress", "1000",
+                "http.allowedOrigins", ALLOWED_ORIGINS));
+        shortRefreshServer = TestServer.start(Map.of(
+                "auth.refreshTokenTtlSeconds", "2",
+                "auth.passwordHashCost", "4"));
+        for (TestServer seeded : new TestServer[] {authServer, shortRefreshServer}) {
+            for (String user : seededUsers()) {
+                seeded.addUser(user, "pw-" + user + "-secret");
+            }
+        }
+        rsaKeys = RsaKeys.generate();
+        rsServer = TestServer.start(Map.of(
+                "auth.algorithm", "RS256",
+                "auth.publicKeyFile", rsaKeys.publicKeyFile().toString(),
+                "auth.issuer", "notesync-tests",
+                "auth.audience", "notesync-clients"));
+    }
+
+    static List<String> seededUsers() {
+        List<String> users = new ArrayList<>();
+        for (int i = 1; i <= SEEDED_USERS; i++) {
+            users.add(String.format("tl-user-%02d", i));
+        }
+        return users;
     }
 
     @AfterAll
     static void stopServers() {
-        server.close();
-        queryTokenServer.close();
+        for (TestServer s : new TestServer[] {server, queryTokenServer, authServer, shortRefreshServer, rsServer}) {
+            if (s != null) {
+                s.close();
+            }
+        }
     }
 
     @TestFactory
@@ -58,6 +99,20 @@ class JsClientTest {
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT);
         node.environment().putAll(server.clientEnvironment());
         node.environment().put("NOTESYNC_QUERY_TOKEN_URL", queryTokenServer.url());
+        node.environment().put("NOTESYNC_AUTH_URL", authServer.url());
+        node.environment().put("NOTESYNC_SHORT_REFRESH_URL", shortRefreshServer.url());
+        node.environment().put("NOTESYNC_AUTH_USERS", String.join(",", seededUsers()));
+        node.environment().put("NOTESYNC_ALLOWED_ORIGINS", ALLOWED_ORIGINS);
+        node.environment().put("NOTESYNC_RS_URL", rsServer.url());
+        node.environment().put("NOTESYNC_RS_PUBLIC_KEY", rsaKeys.publicKeyFile().toString());
+        node.environment().put("NOTESYNC_RS_PRIVATE_KEY", rsaKeys.privateKeyFile().toString());
+        // NOTESYNC_JS_TESTS narrows the run to some files while working on them, e.g. token-lifecycle.test.mjs.
+        String only = System.getenv("NOTESYNC_JS_TESTS");
+        if (only != null && !only.isBlank()) {
+            for (String file : only.split(",")) {
+                node.command().add("test/" + file.trim());
+            }
+        }
         Process process = node.start();
         if (!process.waitFor(8, TimeUnit.MINUTES)) {
             process.destroyForcibly();

@@ -35,10 +35,10 @@ final class ServerProcess implements AutoCloseable {
         this(dataDir, Map.of());
     }
 
-    /** @param settings extra config keys, as {@code --set} takes them */
+    /** @param settings extra config keys, as {@code --set} takes them (e.g. a shared mongodb.uri) */
     ServerProcess(Path dataDir, Map<String, String> settings) {
         this.dataDir = dataDir;
-        this.settings = settings;
+        this.settings = Map.copyOf(settings);
         this.port = freePort();
         this.log = dataDir.resolve("server.log");
     }
@@ -48,7 +48,7 @@ final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "io.notesync.cli.Main", "serve"));
-        Map<String, String> all = new java.util.HashMap<>(settings);
+        Map<String, String> all = new java.util.LinkedHashMap<>(settings);
         all.put("server.port", Integer.toString(port));
         TestServer.baseSettings(dataDir, all)
                 .forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
@@ -62,6 +62,10 @@ final class ServerProcess implements AutoCloseable {
         }
         awaitHealthy(Duration.ofSeconds(30));
         return this;
+    }
+
+    int port() {
+        return port;
     }
 
     String url() {

@@ -9,20 +9,28 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP relay between notesync and its database that a test can cut and restore: a
- * database outage that works the same in front of the embedded store and a real MongoDB.
+ * database outage that works the same in front of the embedded store and a real MongoDB. Given
+ * several targets it is a load balancer for WebSocket-only clients: each connection goes to the
+ * next target in turn, or to the one after when that one refuses (a dead node), and stays there.
  */
 final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final InetSocketAddress target;
+    private final List<InetSocketAddress> targets;
+    private final AtomicInteger next = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
 
     TcpProxy(InetSocketAddress target) {
-        this.target = target;
+        this(List.of(target));
+    }
+
+    TcpProxy(List<InetSocketAddress> targets) {
+        this.targets = List.copyOf(targets);
         try {
             this.listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -58,7 +66,11 @@ final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket upstream = new Socket(target.getAddress(), target.getPort());
+                Socket upstream = connectUpstream();
+                if (upstream == null) {
+                    closeQuietly(client);
+                    continue;
+                }
                 open.add(client);
                 open.add(upstream);
                 pump(client, upstream);
@@ -67,6 +79,19 @@ final class TcpProxy implements AutoCloseable {
                 // listener closed, or the target refused: the client sees a closed connection
             }
         }
+    }
+
+    private Socket connectUpstream() {
+        int first = Math.floorMod(next.getAndIncrement(), targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            InetSocketAddress target = targets.get((first + i) % targets.size());
+            try {
+                return new Socket(target.getAddress(), target.getPort());
+            } catch (IOException e) {
+                // refused: try the next target
+            }
+        }
+        return null;
     }
 
     private void pump(Socket from, Socket to) {

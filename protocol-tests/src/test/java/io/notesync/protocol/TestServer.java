@@ -83,6 +83,11 @@ final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** Adds one of notesync's own users, as {@code notesync user add} would. */
+    void addUser(String username, String password) {
+        server.users().add(username, password.toCharArray());
+    }
+
     String token(String username) {
         return token(username, Duration.ofMinutes(15));
     }

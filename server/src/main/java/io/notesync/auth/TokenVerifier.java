@@ -82,9 +82,9 @@ public final class TokenVerifier {
             return new TokenCheck.Rejected(TokenRejection.INVALID,
                     "the access token's '" + e.getClaimName() + "' claim is not the one required");
         } catch (MalformedJwtException e) {
-            // The structure was checked above; what jjwt still calls malformed is a registered
-            // claim of the wrong type (a numeric sub, say): no usable claims.
-            return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token's claims are not usable");
+            // Structure and JSON were checked above: what jjwt still finds malformed is a claim of the
+            // wrong type (a numeric sub, a textual exp), which PROTOCOL.md calls invalid.
+            return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token has a claim of the wrong type");
         } catch (JwtException | IllegalArgumentException e) {
             return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token's signature is not valid");
         }

@@ -35,12 +35,17 @@ public final class ConfigLoader {
             Map.entry("NOTESYNC_PING_INTERVAL_MS", "socketio.pingIntervalMs"),
             Map.entry("NOTESYNC_PING_TIMEOUT_MS", "socketio.pingTimeoutMs"),
             Map.entry("NOTESYNC_MAX_PAYLOAD_BYTES", "socketio.maxPayloadBytes"),
-            Map.entry("NOTESYNC_CONNECT_TIMEOUT_MS", "socketio.connectTimeoutMs"));
+            Map.entry("NOTESYNC_CONNECT_TIMEOUT_MS", "socketio.connectTimeoutMs"),
+            Map.entry("NOTESYNC_REDIS_URI", "cluster.redis.uri"),
+            Map.entry("NOTESYNC_ALLOWED_ORIGINS", "http.allowedOrigins"),
+            Map.entry("NOTESYNC_PUBLIC_URL", "http.publicUrl"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // A list key set from the environment or --set arrives as one (comma-separated) string.
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
     private ConfigLoader() {
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Checks values that bind but cannot work, naming the key. The first problem found is reported. */
 final class ConfigValidator {
@@ -40,6 +41,11 @@ final class ConfigValidator {
         require(mongodb.writeConcern() != null && mongodb.writeConcern().matches("majority|[1-9][0-9]*"),
                 "mongodb.writeConcern", "must be 'majority' or a number of nodes >= 1, got '" + mongodb.writeConcern() + "'");
         require(mongodb.timeoutMs() > 0, "mongodb.timeoutMs", "must be > 0");
+        String redis = config.cluster().redis().uri();
+        if (redis != null) {
+            require(redis.matches("rediss?://[^/?#]+(/[0-9]{1,2})?"), "cluster.redis.uri",
+                    "must look like redis://host:port, redis://:password@host:port/0 or rediss://... for TLS");
+        }
 
         require(config.storage().dataDir() != null, "storage.dataDir", "must be set");
         require(config.storage().embeddedPort() >= 0 && config.storage().embeddedPort() <= 65535,
@@ -47,12 +53,48 @@ final class ConfigValidator {
 
         require(config.writer().maxBatchPackets() >= 1, "writer.maxBatchPackets", "must be >= 1");
         require(config.writer().maxDelayMs() >= 0, "writer.maxDelayMs", "must be >= 0");
+        require(config.writer().inFlightBatches() >= 1 && config.writer().inFlightBatches() <= 16,
+                "writer.inFlightBatches", "must be between 1 and 16");
 
         require(config.limits().maxNotesPerPacket() >= 1, "limits.maxNotesPerPacket", "must be >= 1");
         require(config.limits().maxNoteChars() >= 1, "limits.maxNoteChars", "must be >= 1");
         require(config.limits().packetsPerSecond() > 0, "limits.packetsPerSecond", "must be > 0");
         require(config.limits().packetBurst() >= 1, "limits.packetBurst", "must be >= 1");
         require(config.limits().maxConnectionsPerUser() >= 1, "limits.maxConnectionsPerUser", "must be >= 1");
+
+        NotesyncConfig.Login login = config.login();
+        require(login.maxFailuresPerUser() >= 1, "login.maxFailuresPerUser", "must be >= 1");
+        require(login.maxFailuresPerAddress() >= 1, "login.maxFailuresPerAddress", "must be >= 1");
+        require(login.windowSeconds() >= 1, "login.windowSeconds", "must be >= 1");
+
+        validateCookie(config.cookie());
+        validateHttp(config.http());
+    }
+
+    /** An origin as browsers send it: scheme://host[:port], nothing after. */
+    private static final Pattern ORIGIN = Pattern.compile("[a-z][a-z0-9+.-]*://[^/?#\\s]+");
+    private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    private static final Set<String> SAME_SITE = Set.of("Strict", "Lax", "None");
+
+    private static void validateCookie(NotesyncConfig.Cookie cookie) {
+        require(cookie.name() != null && COOKIE_NAME.matcher(cookie.name()).matches(), "cookie.name",
+                "must be a cookie name (letters, digits, and !#$%&'*+.^_`|~-), got '" + cookie.name() + "'");
+        require(cookie.sameSite() != null && SAME_SITE.contains(cookie.sameSite()), "cookie.sameSite",
+                "must be one of Strict, Lax, None, got '" + cookie.sameSite() + "'");
+        require(!"None".equals(cookie.sameSite()) || cookie.secure(), "cookie.secure",
+                "must be true with cookie.sameSite None (browsers drop SameSite=None cookies that are not Secure)");
+    }
+
+    private static void validateHttp(NotesyncConfig.Http http) {
+        for (String origin : http.allowedOrigins()) {
+            require(ORIGIN.matcher(origin).matches(), "http.allowedOrigins",
+                    "entries must be origins like https://app.example.com or chrome-extension://<id>, "
+                            + "without path or trailing slash ('*' and 'null' are never allowed), got '" + origin + "'");
+        }
+        if (http.publicUrl() != null) {
+            require(http.publicUrl().matches("https?://[^/?#\\s]+/?"), "http.publicUrl",
+                    "must be notesync's public origin, like https://notes.example.com, got '" + http.publicUrl() + "'");
+        }
     }
 
     private static void validateAuth(NotesyncConfig.Auth auth) {
@@ -72,6 +114,13 @@ final class ConfigValidator {
         }
         require(auth.usernameClaim() != null && !auth.usernameClaim().isBlank(), "auth.usernameClaim", "must not be empty");
         require(auth.clockSkewSeconds() >= 0, "auth.clockSkewSeconds", "must be >= 0");
+        require(auth.accessTokenTtlSeconds() >= 1, "auth.accessTokenTtlSeconds", "must be >= 1");
+        require(auth.refreshTokenTtlSeconds() >= 1, "auth.refreshTokenTtlSeconds", "must be >= 1");
+        require(auth.refreshReuseGraceSeconds() >= 0, "auth.refreshReuseGraceSeconds", "must be >= 0 (0 turns the window off)");
+        require(auth.refreshCleanupIntervalSeconds() >= 1, "auth.refreshCleanupIntervalSeconds", "must be >= 1");
+        // bcrypt's cost is a base-2 logarithm: 4 is the library's minimum, 31 its maximum.
+        require(auth.passwordHashCost() >= 4 && auth.passwordHashCost() <= 31, "auth.passwordHashCost",
+                "must be 4..31 (bcrypt cost; 12 is the default)");
     }
 
     private static void require(boolean ok, String key, String problem) {

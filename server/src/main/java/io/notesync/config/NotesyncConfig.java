@@ -2,6 +2,8 @@ package io.notesync.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The whole configuration, as validated at start. Key names match the YAML file. */
 public record NotesyncConfig(
@@ -11,7 +13,11 @@ public record NotesyncConfig(
         MongoDb mongodb,
         Storage storage,
         Writer writer,
-        Limits limits) {
+        Limits limits,
+        Cluster cluster,
+        Login login,
+        Cookie cookie,
+        Http http) {
 
     public record Server(String host, int port, long shutdownTimeoutMs) {
         public Duration shutdownTimeout() {
@@ -35,7 +41,17 @@ public record NotesyncConfig(
             String usernameClaim,
             String issuer,
             String audience,
-            long clockSkewSeconds) {
+            long clockSkewSeconds,
+            long accessTokenTtlSeconds,
+            long refreshTokenTtlSeconds,
+            long refreshReuseGraceSeconds,
+            long refreshCleanupIntervalSeconds,
+            int passwordHashCost) {
+
+        /** Login and refresh need to sign access tokens, which only the shared secret can. */
+        public boolean canIssueTokens() {
+            return "HS256".equals(algorithm);
+        }
     }
 
     /** {@code uri} null means: run the embedded MongoDB-protocol server. */
@@ -54,7 +70,7 @@ public record NotesyncConfig(
     }
 
     /** How the note writer groups packets that arrive together into one bulk write. */
-    public record Writer(int maxBatchPackets, long maxDelayMs) {
+    public record Writer(int maxBatchPackets, long maxDelayMs, int inFlightBatches) {
     }
 
     /**
@@ -63,5 +79,44 @@ public record NotesyncConfig(
      */
     public record Limits(int maxNotesPerPacket, int maxNoteChars, double packetsPerSecond, int packetBurst,
                          int maxConnectionsPerUser) {
+    }
+
+    /** Several nodes behind one address; {@code redis.uri} null means a single node, no Redis. */
+    public record Cluster(Redis redis) {
+        public boolean enabled() {
+            return redis != null && redis.uri() != null;
+        }
+    }
+
+    /** {@code redis://[:password@]host:port[/db]} or {@code rediss://...} for TLS. */
+    public record Redis(String uri) {
+    }
+
+    /** Failed logins allowed per username and per client address within a window, before refusing. */
+    public record Login(int maxFailuresPerUser, int maxFailuresPerAddress, long windowSeconds) {
+    }
+
+    /** The refresh-token cookie. {@code sameSite} is Strict, Lax or None. */
+    public record Cookie(String name, boolean secure, String sameSite) {
+    }
+
+    /**
+     * Browser origins. {@code allowedOrigins} may also be given as one comma-separated string
+     * (environment, {@code --set}). {@code publicUrl} is notesync's own URL behind a proxy.
+     */
+    public record Http(List<String> allowedOrigins, String publicUrl) {
+        public Http {
+            List<String> origins = new ArrayList<>();
+            if (allowedOrigins != null) {
+                for (String entry : allowedOrigins) {
+                    for (String origin : entry == null ? new String[0] : entry.split(",")) {
+                        if (!origin.isBlank()) {
+                            origins.add(origin.trim());
+                        }
+                    }
+                }
+            }
+            allowedOrigins = List.copyOf(origins);
+        }
     }
 }

@@ -1,30 +1,29 @@
 package io.notesync.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.notesync.auth.Login;
+import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.TokenCheck;
+import io.notesync.auth.TokenIssuer;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.config.NotesyncConfig;
 import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.notes.InvalidVideoUrlException;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteJson;
 import io.notesync.notes.NoteRepository;
+import io.notesync.notes.NotesCursor;
 import io.notesync.notes.StorageUnavailableException;
 import io.notesync.notes.Video;
 import io.notesync.notes.VideoSummary;
@@ -32,16 +31,15 @@ import io.notesync.notes.VideoUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -54,22 +52,31 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
 
     public static final String NAME = "notesyncHttpApi";
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration CURSOR_OVERLAP = Duration.ofSeconds(5);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final String socketIoPath;
     private final TokenVerifier verifier;
     private final NoteRepository repository;
+    private final AuthRoutes auth;
     private final Executor blocking;
     private final NotesyncMetrics metrics;
+    private final BooleanSupplier clusterUp;
 
-    public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, NotesyncMetrics metrics,
-                   Executor blocking) {
-        this.socketIoPath = socketIoPath;
+    /**
+     * @param login null when notesync cannot sign tokens (RS256/ES256): then login, refresh and
+     *              logout answer 404 {@code loginDisabled}
+     * @param clusterUp whether broadcasts reach the other nodes; null for a single node
+     */
+    public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, Login login,
+                   RefreshTokens refreshTokens, TokenIssuer issuer, NotesyncConfig config, Executor blocking,
+                   NotesyncMetrics metrics, BooleanSupplier clusterUp) {
         this.metrics = metrics;
+        this.clusterUp = clusterUp;
+        this.socketIoPath = socketIoPath;
         this.verifier = verifier;
         this.repository = repository;
+        this.auth = new AuthRoutes(login, refreshTokens, issuer,
+                Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()));
         this.blocking = blocking;
     }
 
@@ -88,14 +95,15 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         try {
             Route route = route(request.method(), path);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+            HttpRequestData data = new HttpRequestData(request.method(), path, uri, request.headers().copy(),
+                    ByteBufUtil.getBytes(request.content()), clientAddress(ctx));
             try {
-                blocking.execute(() -> respond(ctx, keepAlive, () -> route.handle(uri, authorization)));
+                blocking.execute(() -> respond(ctx, keepAlive, () -> route.handle(data)));
             } catch (RejectedExecutionException e) {
-                write(ctx, keepAlive, HttpError.storageUnavailable());
+                HttpResponses.send(ctx, keepAlive, HttpResponses.error(HttpError.storageUnavailable()));
             }
         } catch (HttpError error) {
-            write(ctx, HttpUtil.isKeepAlive(request), error);
+            HttpResponses.send(ctx, HttpUtil.isKeepAlive(request), HttpResponses.error(error));
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -103,33 +111,62 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
 
     @FunctionalInterface
     private interface Route {
-        Object handle(QueryStringDecoder uri, String authorization);
+        HttpAnswer handle(HttpRequestData request);
     }
 
     private Route route(HttpMethod method, String path) {
+        HttpMethod allowed = HttpMethod.GET;
         Route route = switch (path) {
-            case "/health" -> (uri, auth) -> health();
-            case "/api/notes" -> this::notes;
-            case "/api/videos" -> (uri, auth) -> videos(auth);
-            case "/metrics" -> (uri, auth) -> new PlainText(PROMETHEUS_TEXT, metrics.scrape());
+            case "/health" -> request -> HttpAnswer.ok(health());
+            case "/api/notes" -> request -> HttpAnswer.ok(notes(request));
+            case "/api/videos" -> request -> HttpAnswer.ok(videos(request.header(HttpHeaderNames.AUTHORIZATION)));
+            case "/metrics" -> request -> HttpAnswer.ok(new HttpResponses.PlainText(PROMETHEUS_TEXT, metrics.scrape()));
+            case "/auth/login" -> {
+                allowed = HttpMethod.POST;
+                yield auth::login;
+            }
+            case "/refresh", "/auth/refresh" -> {
+                allowed = HttpMethod.POST;
+                yield auth::refresh;
+            }
+            case "/auth/logout" -> {
+                allowed = HttpMethod.POST;
+                yield auth::logout;
+            }
             default -> throw HttpError.notFound(path);
         };
-        if (!HttpMethod.GET.equals(method)) {
+        if (!allowed.equals(method)) {
             throw HttpError.methodNotAllowed(method.name(), path);
         }
         return route;
+    }
+
+    private static String clientAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
+                ? address.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
     }
 
     private Object health() {
         if (!repository.isAvailable()) {
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "storageUnavailable", "the database does not answer");
         }
-        return Map.of("status", "ok", "database", "up");
+        if (clusterUp == null) {
+            return Map.of("status", "ok", "database", "up");
+        }
+        // Still 200 when Redis is down: this node stores and confirms, so a load balancer must keep
+        // sending it traffic; every node sees the same Redis, so taking nodes out would help nothing.
+        boolean up = clusterUp.getAsBoolean();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "ok" : "degraded");
+        body.put("database", "up");
+        body.put("cluster", up ? "up" : "degraded");
+        return body;
     }
 
-    private Object notes(QueryStringDecoder uri, String authorization) {
-        String username = authenticate(authorization);
-        String videoUrl = single(uri, "videoUrl");
+    private Object notes(HttpRequestData request) {
+        String username = authenticate(request.header(HttpHeaderNames.AUTHORIZATION));
+        String videoUrl = request.single("videoUrl");
         if (videoUrl == null) {
             throw HttpError.badRequest("the videoUrl query parameter is required");
         }
@@ -139,23 +176,18 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         } catch (InvalidVideoUrlException e) {
             throw HttpError.badRequest(e.getMessage());
         }
-        Instant since = parseSince(single(uri, "since"));
-        // Packets are stamped before they are written, so one stamped earlier can become visible
-        // after a later one: reading back an overlap never misses it. Clients dedupe by note id.
-        List<Note> notes = repository.notesOf(username, video.key(), since == null ? null : since.minus(CURSOR_OVERLAP));
-        List<Map<String, Object>> json = new ArrayList<>(notes.size());
-        Instant cursor = since;
-        for (Note note : notes) {
+        NotesCursor since = parseSince(request.single("since"));
+        List<Note> read = repository.notesOf(username, video.key(), since == null ? null : since.readFrom());
+        List<Map<String, Object>> json = new ArrayList<>(read.size());
+        for (Note note : NotesCursor.unseen(since, read)) {
             json.add(NoteJson.of(note));
-            if (cursor == null || note.createdAt().isAfter(cursor)) {
-                cursor = note.createdAt();
-            }
         }
+        NotesCursor cursor = NotesCursor.after(since, read);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("videoKey", video.key());
         body.put("videoUrl", video.url());
         body.put("notes", json);
-        body.put("cursor", cursor == null ? null : NoteJson.isoMillis(cursor));
+        body.put("cursor", cursor.encode());
         return body;
     }
 
@@ -184,70 +216,31 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         return ((TokenCheck.Valid) check).username();
     }
 
-    private static Instant parseSince(String since) {
+    private static NotesCursor parseSince(String since) {
         if (since == null || since.isEmpty()) {
             return null;
         }
         try {
-            return Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            throw HttpError.badRequest("since must be a cursor from an earlier answer (an ISO-8601 instant)");
+            return NotesCursor.decode(since);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("since must be a cursor from an earlier answer");
         }
     }
 
-    private static String single(QueryStringDecoder uri, String name) {
-        List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Supplier<Object> handler) {
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Supplier<HttpAnswer> handler) {
+        FullHttpResponse response;
         try {
-            write(ctx, keepAlive, HttpResponseStatus.OK, handler.get());
+            HttpAnswer answer = handler.get();
+            response = HttpResponses.json(answer.status(), answer.body(), answer.setCookies());
         } catch (HttpError error) {
-            write(ctx, keepAlive, error);
+            response = HttpResponses.error(error);
         } catch (StorageUnavailableException e) {
             log.warn("HTTP request failed: {}", e.getMessage());
-            write(ctx, keepAlive, HttpError.storageUnavailable());
+            response = HttpResponses.error(HttpError.storageUnavailable());
         } catch (RuntimeException e) {
             log.error("HTTP request failed", e);
-            write(ctx, keepAlive, new HttpError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error"));
+            response = HttpResponses.error(new HttpError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error"));
         }
-    }
-
-    private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpError error) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", error.code());
-        body.put("message", error.getMessage());
-        write(ctx, keepAlive, error.status(), Map.of("error", body));
-    }
-
-    /** A body that is not JSON: its content type and text. */
-    private record PlainText(String contentType, String text) {
-    }
-
-    private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
-        byte[] bytes;
-        String contentType = "application/json; charset=utf-8";
-        if (body instanceof PlainText text) {
-            bytes = text.text().getBytes(StandardCharsets.UTF_8);
-            contentType = text.contentType();
-        } else {
-            try {
-                bytes = JSON.writeValueAsBytes(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("response is not serialisable", e);
-            }
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.send(ctx, keepAlive, response);
     }
 }

@@ -71,6 +71,19 @@ public final class NotesyncMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /**
+     * Registers {@code notesync_cluster_up} (1 while broadcasts make the round trip through Redis)
+     * and {@code notesync_cluster_lost_broadcasts}: broadcasts other nodes missed during outages.
+     */
+    public <T> void cluster(T source, ToDoubleFunction<T> up, ToDoubleFunction<T> lost) {
+        Gauge.builder("notesync.cluster.up", source, up)
+                .description("1 while this node's broadcasts reach the other nodes through Redis")
+                .register(registry);
+        Gauge.builder("notesync.cluster.lost.broadcasts", source, lost)
+                .description("Room broadcasts the other nodes missed because Redis was unavailable")
+                .register(registry);
+    }
+
     public String scrape() {
         return registry.scrape();
     }

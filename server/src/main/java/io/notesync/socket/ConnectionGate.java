@@ -54,6 +54,27 @@ final class ConnectionGate {
         }
     }
 
+    /**
+     * Admits a socket whose CONNECT carried a valid {@code auth.token}, while netty-socketio is
+     * still handling that CONNECT (its auth-token listener), before it answers: the socket is then
+     * in its user's room before the client hears it is connected, and cannot miss an fPacket sent
+     * just after. Everything else (no auth payload, a refused token, a full user) is left to
+     * {@link #decide}, after the answer, because a refusal must reach a connected client.
+     */
+    void admitBeforeAnswer(SocketIOClient client) {
+        synchronized (client) {
+            if (draining || sessions.of(client) != null || refused.containsKey(client.getSessionId())) {
+                return;
+            }
+            if (verifier.check(tokenOf(client.getHandshakeData())) instanceof TokenCheck.Valid valid
+                    && sessions.tryOpen(client, valid.username(), valid.expiresAt()) != null) {
+                client.joinRoom(valid.username());
+                log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
+                        client.getTransport().getValue(), client.getRemoteAddress());
+            }
+        }
+    }
+
     /** The socket is gone: forget its decision. */
     void forget(SocketIOClient client) {
         refused.remove(client.getSessionId());

@@ -5,7 +5,6 @@ import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.notesync.socket.engineio.EngineSessions;
@@ -18,11 +17,14 @@ import io.notesync.socket.engineio.SessionOpener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import java.util.List;
+
 /**
  * netty-socketio's pipeline with our handlers around its own, in this order:
  * <pre>
  *  http decoder, encoder (moved ahead of the aggregator), aggregator (netty-socketio)
- *  HTTP API ............ notesync's routes on the same port (relative fetch('/refresh') reaches it)
+ *  the front handlers in order: the Origin gate, then the HTTP API on the same port (so a
+ *  client's relative fetch('/refresh') reaches it)
  *  HonestConnectionHeader  (outbound) netty-socketio's answers say Connection: close, as they do
  *  RequestGuard ........ Engine.IO requests the reference refuses: 400 {"code","message"}
  *  PacketGuard ......... invalid packets and close packets end the session; pongs; unknown namespaces
@@ -38,8 +40,7 @@ import java.io.UncheckedIOException;
  */
 final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
-    private final String httpName;
-    private final ChannelHandler http;
+    private final List<PipelineHandler> front;
     private final RequestGuard requestGuard;
     private final PacketGuard packetGuard;
     private final SessionOpener sessionOpener;
@@ -50,10 +51,9 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private EncoderHandler encoder;
 
-    NotesyncChannelInitializer(String httpName, ChannelHandler http, RequestGuard requestGuard, PacketGuard packetGuard,
+    NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
                                SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver) {
-        this.httpName = httpName;
-        this.http = http;
+        this.front = List.copyOf(front);
         this.requestGuard = requestGuard;
         this.packetGuard = packetGuard;
         this.sessionOpener = sessionOpener;
@@ -80,7 +80,9 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         // saw a dropped connection. Ahead of the aggregator, every response passes the encoder.
         pipeline.remove(HTTP_ENCODER);
         pipeline.addBefore(HTTP_AGGREGATOR, HTTP_ENCODER, new HttpResponseEncoder());
-        pipeline.addBefore(PACKET_HANDLER, httpName, http);
+        for (PipelineHandler handler : front) {
+            pipeline.addBefore(PACKET_HANDLER, handler.name(), handler.handler());
+        }
         pipeline.addBefore(PACKET_HANDLER, HonestConnectionHeader.NAME, honestConnectionHeader);
         pipeline.addBefore(PACKET_HANDLER, RequestGuard.NAME, requestGuard);
         pipeline.addBefore(PACKET_HANDLER, PacketGuard.NAME, packetGuard);

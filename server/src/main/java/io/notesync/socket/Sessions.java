@@ -58,7 +58,9 @@ final class Sessions {
             return null;
         }
         SocketSession session = new SocketSession(client, username, expiresAt);
-        sessions.put(client.getSessionId(), session);
+        if (sessions.putIfAbsent(client.getSessionId(), session) != null) {
+            return null;
+        }
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
         return session;
     }
@@ -97,12 +99,19 @@ final class Sessions {
     }
 
     private ScheduledFuture<?> scheduleExpiry(SocketSession session, Instant expiresAt) {
-        long delayMs = Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis());
-        return timers.schedule(() -> expireIfDue(session), delayMs, TimeUnit.MILLISECONDS);
+        // Rounded up: a timer that fires before exp finds the session still valid.
+        long delayMicros = Math.max(0, (Duration.between(clock.instant(), expiresAt).toNanos() + 999) / 1000);
+        return timers.schedule(() -> expireIfDue(session), delayMicros, TimeUnit.MICROSECONDS);
     }
 
     private void expireIfDue(SocketSession session) {
-        if (!session.isExpired(clock.instant()) || sessions.get(session.client().getSessionId()) != session) {
+        if (sessions.get(session.client().getSessionId()) != session) {
+            return;
+        }
+        if (!session.isExpired(clock.instant())) {
+            // Fired early (the timer runs on the monotonic clock, exp is wall-clock time) or raced a
+            // renewal: look again at the current expiry, or the socket would never be expired.
+            renew(session, session.expiresAt());
             return;
         }
         log.info("socket {} of user {} disconnected: token expired", session.client().getSessionId(), session.username());

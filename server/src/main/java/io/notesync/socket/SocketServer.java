@@ -1,14 +1,15 @@
 package io.notesync.socket;
 
 import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
+import com.corundumstudio.socketio.store.StoreFactory;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.metrics.NotesyncMetrics;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -43,12 +45,19 @@ public final class SocketServer implements AutoCloseable {
     private final ScheduledThreadPoolExecutor engineTimers;
     private final Sessions sessions;
     private final ConnectionGate gate;
+    private final Duration shutdownTimeout;
     private final PacketFlow packets;
     private volatile int boundPort;
 
+    /**
+     * @param storeFactory how room broadcasts reach other nodes; null for a single node (netty-socketio's
+     *                     in-memory store)
+     */
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
-                        String httpHandlerName, ChannelHandler httpHandler, NotesyncMetrics metrics, Clock clock) {
-        this.server = new SocketIOServer(socketIoConfiguration(config));
+                        List<PipelineHandler> httpHandlers, NotesyncMetrics metrics, Clock clock,
+                        StoreFactory storeFactory) {
+        this.server = new SocketIOServer(socketIoConfiguration(config, storeFactory));
+        this.shutdownTimeout = config.server().shutdownTimeout();
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "token-expiry");
             thread.setDaemon(true);
@@ -65,12 +74,17 @@ public final class SocketServer implements AutoCloseable {
         EngineSessions engineSessions = new EngineSessions();
         Heartbeat heartbeat = new Heartbeat(engineTimers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
         ConnectTimeout connectTimeout = new ConnectTimeout(engineTimers, engineSessions, socketio.connectTimeoutMs());
-        server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlerName, httpHandler,
+        server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlers,
                 new RequestGuard(SOCKET_IO_PATH + "/", engineSessions),
                 new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null),
                 new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
                 engineSessions,
                 new ConnectObserver(defaultNamespace, gate)));
+
+        defaultNamespace.addAuthTokenListener((authData, client) -> {
+            gate.admitBeforeAnswer(client);
+            return AuthTokenResult.AuthTokenResultSuccess;
+        });
 
         PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
         this.packets = new PacketFlow(sessions, gate, verifier, rateLimiter, parser, repository, server::getRoomOperations,
@@ -89,8 +103,11 @@ public final class SocketServer implements AutoCloseable {
         });
     }
 
-    private static Configuration socketIoConfiguration(NotesyncConfig config) {
+    private static Configuration socketIoConfiguration(NotesyncConfig config, StoreFactory storeFactory) {
         Configuration socketIo = new Configuration();
+        if (storeFactory != null) {
+            socketIo.setStoreFactory(storeFactory);
+        }
         socketIo.setHostname(config.server().host());
         socketIo.setPort(config.server().port());
         socketIo.setContext(SOCKET_IO_PATH);
@@ -107,6 +124,8 @@ public final class SocketServer implements AutoCloseable {
         // Answers are sent when the database has acknowledged, not when the listener returns.
         socketIo.setAckMode(AckMode.MANUAL);
         socketIo.setAllowCustomRequests(true);
+        // Its CORS echoes any Origin (STACK.md); notesync's OriginGate writes CORS headers instead.
+        socketIo.setEnableCors(false);
         socketIo.setAddVersionHeader(false);
         socketIo.setExceptionListener(new LoggingExceptionListener());
         SocketConfig socket = new SocketConfig();
@@ -152,7 +171,7 @@ public final class SocketServer implements AutoCloseable {
      * up to {@code timeout} until every packet received has been answered, then disconnect every
      * socket so its client reconnects, to another node where there is one.
      */
-    public void drain(Duration timeout) throws InterruptedException {
+    private void drain(Duration timeout) throws InterruptedException {
         gate.stopAccepting();
         packets.stopAccepting();
         if (!packets.awaitAnswered(timeout)) {
@@ -169,6 +188,11 @@ public final class SocketServer implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            drain(shutdownTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop();
         timers.shutdownNow();
         engineTimers.shutdownNow();

@@ -54,6 +54,17 @@ public final class EmbeddedMongo implements AutoCloseable {
         return new EmbeddedMongo(server, addressFile, connectionString);
     }
 
+    /** The address a running embedded store wrote into {@code dataDir}, or null when there is none. */
+    public static String advertisedAddress(Path dataDir) {
+        Path addressFile = dataDir.resolve(ADDRESS_FILE);
+        try {
+            String address = Files.isRegularFile(addressFile) ? Files.readString(addressFile).trim() : "";
+            return address.startsWith("mongodb://127.0.0.1:") ? address : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public String connectionString() {
         return connectionString;
     }

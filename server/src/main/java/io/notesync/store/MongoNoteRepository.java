@@ -1,11 +1,6 @@
 package io.notesync.store;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
-import com.mongodb.WriteConcern;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
@@ -46,33 +41,18 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
     private static final Logger log = LoggerFactory.getLogger(MongoNoteRepository.class);
     static final String COLLECTION = "packets";
 
-    private final MongoClient client;
     private final MongoDatabase database;
     private final MongoCollection<Document> packets;
     private final NoteWriter writer;
     private final long timeoutMs;
 
-    public MongoNoteRepository(String connectionString, NotesyncConfig.MongoDb config, NotesyncConfig.Writer writerConfig) {
+    public MongoNoteRepository(MongoDatabase database, NotesyncConfig.MongoDb config, NotesyncConfig.Writer writerConfig) {
         this.timeoutMs = config.timeoutMs();
-        int timeout = (int) config.timeoutMs();
-        MongoClientSettings settings = MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(connectionString))
-                .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(timeout, TimeUnit.MILLISECONDS))
-                .applyToSocketSettings(socket -> socket
-                        .connectTimeout(timeout, TimeUnit.MILLISECONDS)
-                        .readTimeout(timeout, TimeUnit.MILLISECONDS))
-                .writeConcern(writeConcern(config.writeConcern()).withJournal(true))
-                .applicationName("notesync")
-                .build();
-        this.client = MongoClients.create(settings);
-        this.database = client.getDatabase(config.database());
+        this.database = database;
         this.packets = database.getCollection(COLLECTION);
         createIndexes();
-        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.maxDelayMs());
-    }
-
-    private static WriteConcern writeConcern(String name) {
-        return "majority".equals(name) ? WriteConcern.MAJORITY : new WriteConcern(Integer.parseInt(name));
+        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.maxDelayMs(),
+                writerConfig.inFlightBatches());
     }
 
     /**
@@ -149,6 +129,5 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
     @Override
     public void close() {
         writer.close();
-        client.close();
     }
 }

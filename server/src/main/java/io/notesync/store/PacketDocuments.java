@@ -11,8 +11,16 @@ import java.util.List;
 /**
  * The stored shape: one document per packet, its notes embedded. One document per packet makes a
  * packet stored whole or not at all without transactions, and bounds every document by the packet
- * size limit. The {@code _id} is {@code {u: username, p: packetId}}, so the always-unique
- * {@code _id} index is the idempotency key on any MongoDB, the embedded one included.
+ * size limit. The {@code _id} is the string {@code username + "/" + packetId}, so the
+ * always-unique {@code _id} index is the idempotency key on any MongoDB, the embedded one
+ * included. It is unambiguous because a packetId cannot contain {@code /}: the last {@code /}
+ * separates the two.
+ *
+ * <p>A string, not a sub-document such as {@code {u, p}}: the embedded store (mongo-java-server
+ * with H2) keys its data map by the {@code _id} value, and a sub-document key is compared by Java
+ * serialization on every B-tree step, which made it the most expensive part of an insert
+ * (JFR; 241 against 869 documents/s in batches of 100 through the driver). A real MongoDB
+ * indexes either form equally well.
  */
 final class PacketDocuments {
 
@@ -25,8 +33,8 @@ final class PacketDocuments {
     private PacketDocuments() {
     }
 
-    static Document id(String username, String packetId) {
-        return new Document("u", username).append("p", packetId);
+    static String id(String username, String packetId) {
+        return username + "/" + packetId;
     }
 
     static Document toDocument(StoredPacket packet) {

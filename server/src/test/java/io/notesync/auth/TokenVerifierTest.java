@@ -25,7 +25,7 @@ class TokenVerifierTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static NotesyncConfig.Auth auth(String issuer, String audience) {
-        return new NotesyncConfig.Auth("HS256", SECRET, null, "username", issuer, audience, 0);
+        return new NotesyncConfig.Auth("HS256", SECRET, null, "username", issuer, audience, 0, 900, 2592000, 10, 600, 12);
     }
 
     private static TokenVerifier verifier() {
@@ -177,5 +177,16 @@ class TokenVerifierTest {
         NotesyncConfig.Auth auth = auth(null, null);
         String token = new TokenIssuer(auth, SigningKeys.from(auth), CLOCK).issue("carol", Duration.ofMinutes(1));
         assertEquals("carol", assertInstanceOf(TokenCheck.Valid.class, verifier().check(token)).username());
+    }
+
+    @Test
+    void aNumericSubjectWithoutUsernameIsInvalidNotMalformed() throws Exception {
+        // jjwt refuses to build such a token, so it is signed by hand.
+        String signingInput = b64("{\"alg\":\"HS256\"}") + "." + b64("{\"sub\":12345,\"exp\":" + (NOW.getEpochSecond() + 300) + "}");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(KEY);
+        String token = signingInput + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)));
     }
 }

@@ -130,4 +130,43 @@ class ConfigLoaderTest {
         NotesyncConfig config = ConfigLoader.load(example, Map.of(), Map.of());
         assertEquals(8080, config.server().port());
     }
+
+    @Test
+    void allowedOriginsComeAsAListOrOneCommaSeparatedString() throws Exception {
+        NotesyncConfig fromFile = ConfigLoader.load(file("http:\n  allowedOrigins:\n    - https://app.example.com\n    - chrome-extension://abc\n"),
+                Map.of(), WITH_SECRET);
+        assertEquals(java.util.List.of("https://app.example.com", "chrome-extension://abc"), fromFile.http().allowedOrigins());
+        NotesyncConfig fromEnv = ConfigLoader.load(null,
+                Map.of("NOTESYNC_ALLOWED_ORIGINS", "https://a.example, chrome-extension://xyz"), WITH_SECRET);
+        assertEquals(java.util.List.of("https://a.example", "chrome-extension://xyz"), fromEnv.http().allowedOrigins());
+        assertEquals(java.util.List.of(), ConfigLoader.load(null, Map.of(), WITH_SECRET).http().allowedOrigins());
+    }
+
+    @Test
+    void aWildcardOrAPathInAllowedOriginsIsRefusedByName() {
+        for (String bad : new String[] {"*", "null", "https://app.example.com/", "https://app.example.com/path"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of(), Map.of("auth.secret", SECRET, "http.allowedOrigins", bad)));
+            assertTrue(e.getMessage().contains("'http.allowedOrigins'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sameSiteNoneNeedsSecure() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+                Map.of("auth.secret", SECRET, "cookie.sameSite", "None", "cookie.secure", "false")));
+        assertTrue(e.getMessage().contains("'cookie.secure'"), e.getMessage());
+        ConfigException lax = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+                Map.of("auth.secret", SECRET, "cookie.sameSite", "lax")));
+        assertTrue(lax.getMessage().contains("'cookie.sameSite'"), lax.getMessage());
+    }
+
+    @Test
+    void authLifecycleDefaults() {
+        NotesyncConfig config = ConfigLoader.load(null, Map.of(), WITH_SECRET);
+        assertEquals(900, config.auth().accessTokenTtlSeconds());
+        assertEquals(10, config.auth().refreshReuseGraceSeconds());
+        assertEquals("notesync_refresh", config.cookie().name());
+        assertTrue(config.cookie().secure());
+    }
 }

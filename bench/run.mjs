@@ -1,0 +1,397 @@
+// Benchmark orchestrator: starts one database server (mongo-java-server with H2, the embedded
+// store of a notesync jar), notesync and the Node baseline both pointed at it, runs the four
+// scenarios against each server in turn, samples the servers' CPU and memory from /proc, and
+// writes a console table, results.json and chart.html. See README.md, "Benchmark".
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { renderHtml } from './lib/report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+
+const quick = flag('--quick');
+const jfr = flag('--jfr');
+const only = opt('--scenarios', 'steady,burst,idle,fanout').split(',');
+const servers = opt('--servers', 'notesync,baseline').split(',');
+const jar = resolve(root, opt('--jar', 'server/target/notesync.jar'));
+const outDir = resolve(opt('--out', join(here, 'results', new Date().toISOString().replace(/[:.]/g, '-') + (quick ? '-quick' : ''))));
+const jvmOpts = (opt('--jvm-opts', '') || '').split(' ').filter(Boolean);
+// Extra notesync settings, e.g. --ns-set writer.inFlightBatches=1,writer.maxDelayMs=0
+const nsSet = (opt('--ns-set', '') || '').split(',').filter(Boolean).flatMap((kv) => ['--set', kv]);
+const secret = randomBytes(32).toString('hex');
+const HARD_DEADLINE = Date.now() + (quick ? 3 : 40) * 60_000;
+
+// Scenario sizes. --quick keeps every scenario but small, so the whole run stays under a minute.
+const P = quick ? {
+  steady: { users: 40, socketsPerUser: 3, maxWindow: 4, maxDurationMs: 2500, stepMs: 2000, rates: [200, 800], stopAtP99Ms: 50 },
+  burst: { users: 250, socketsPerUser: 2 },
+  idle: { sockets: 1000, processes: 2, holdMs: 1000 },
+  fanout: { users: 1, socketsPerUser: 11, stepMs: 2000, rates: [200] },
+} : {
+  steady: { users: 200, socketsPerUser: 3, maxWindow: 4, maxDurationMs: 10000, stepMs: 8000,
+    rates: [250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000], stopAtP99Ms: 50 },
+  burst: { users: 1000, socketsPerUser: 2 },
+  idle: { sockets: Number(opt('--idle', 19800)), processes: 2, holdMs: 30000 },
+  fanout: { users: 1, socketsPerUser: 11, stepMs: 8000, rates: [200, 1000], maxWindow: 8, maxDurationMs: 5000 },
+};
+
+mkdirSync(outDir, { recursive: true });
+const children = [];
+const say = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function cleanup() {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) { try { c.kill('SIGTERM'); } catch {} }
+}
+process.on('exit', () => { for (const c of children) if (c.exitCode === null) { try { c.kill('SIGKILL'); } catch {} } });
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => { cleanup(); process.exit(130); });
+
+function start(name, cmd, args, env = {}) {
+  const log = createWriteStream(join(outDir, `${name}.log`));
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log); child.stderr.pipe(log);
+  children.push(child);
+  child.on('exit', (code, sig) => { if (!stopping.has(child)) say(`${name} exited early (${code ?? sig}); see ${name}.log`); });
+  return child;
+}
+const stopping = new Set();
+async function stop(child, ms = 15000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  stopping.add(child);
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  if (await Promise.race([done.then(() => true), sleep(ms).then(() => false)]) === false) { child.kill('SIGKILL'); await done; }
+}
+
+async function waitFor(check, what, ms = 60000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) { try { const v = await check(); if (v) return v; } catch {} await sleep(200); }
+  throw new Error(`timed out waiting for ${what}`);
+}
+const freePort = () => new Promise((res) => {
+  import('node:net').then(({ createServer }) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+});
+const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok);
+
+// ---- /proc sampling ---------------------------------------------------------------------------
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+/** Busy and total jiffies of the whole machine: what other processes take shows up here. */
+function machineStat() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] || 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / TICK, total: total / TICK };
+}
+const machinePct = (a, b, cpus) => Math.round(((b.busy - a.busy) / (b.total - a.total)) * cpus * 1000) / 10;
+const loadavg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuS = (Number(f[11]) + Number(f[12])) / TICK;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+  return { t: Date.now(), cpuS, rss };
+}
+const cpuPct = (a, b) => Math.round(((b.cpuS - a.cpuS) / ((b.t - a.t) / 1000)) * 1000) / 10;
+const MB = (b) => Math.round((b / 1048576) * 10) / 10;
+
+/** Heap in use after a full collection: jcmd for the JVM, the baseline's /bench/memory for Node. */
+async function heapAfterGc(srv) {
+  if (srv.kind === 'notesync') {
+    execFileSync('jcmd', [String(srv.child.pid), 'GC.run'], { stdio: 'ignore' });
+    const info = execFileSync('jcmd', [String(srv.child.pid), 'GC.heap_info']).toString();
+    const m = /total (\d+)K, used (\d+)K/.exec(info);
+    return m ? Number(m[2]) * 1024 : null;
+  }
+  const r = await (await fetch(`http://127.0.0.1:${srv.port}/bench/memory`)).json();
+  return r.heapUsed;
+}
+
+// ---- servers ----------------------------------------------------------------------------------
+async function startDb() {
+  const dir = join(outDir, 'db-data');
+  rmSync(dir, { recursive: true, force: true });
+  const port = await freePort();
+  const jfrOpts = jfr ? [`-XX:StartFlightRecording=filename=${join(outDir, 'db.jfr')},settings=profile,dumponexit=true`] : [];
+  const child = start('db', 'java', [...jfrOpts, '-jar', jar, 'serve', '--port', String(port), '--data-dir', dir,
+    '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1'], { NOTESYNC_LOG_LEVEL: 'WARN' });
+  const uri = await waitFor(() => existsSync(join(dir, 'embedded-mongodb.address')) &&
+    readFileSync(join(dir, 'embedded-mongodb.address'), 'utf8').trim(), 'the database server');
+  await waitFor(() => healthy(port), 'the database host');
+  return { child, uri };
+}
+
+async function startServer(kind, dbUri) {
+  const port = await freePort();
+  let child;
+  if (kind === 'notesync') {
+    const jfrOpts = jfr ? [`-XX:StartFlightRecording=filename=${join(outDir, 'notesync.jfr')},settings=profile,dumponexit=true`] : [];
+    child = start('notesync', 'java', [...jvmOpts, ...jfrOpts, '-jar', jar, 'serve', '--port', String(port),
+      '--data-dir', join(outDir, 'notesync-data'), '--mongodb-uri', dbUri,
+      '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', 'mongodb.database=bench_notesync', ...nsSet]);
+  } else {
+    child = start('baseline', 'node', ['--expose-gc', join(here, 'baseline/server.mjs'), '--port', String(port),
+      '--mongodb-uri', `${dbUri}/`, '--db', 'bench_baseline', '--secret', secret]);
+  }
+  await waitFor(() => healthy(port), `${kind} to answer /health`);
+  return { kind, port, child, url: `http://127.0.0.1:${port}` };
+}
+
+// ---- load generator ---------------------------------------------------------------------------
+/** Runs one generator process; onLine sees every JSON line; resolves with all lines. */
+function generator(cfg, onLine = () => {}) {
+  const child = spawn('node', [join(here, 'loadgen.mjs'), JSON.stringify(cfg)], { cwd: here, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(child);
+  const errLog = createWriteStream(join(outDir, `loadgen-${cfg.tag}.log`), { flags: 'a' });
+  child.stderr.pipe(errLog);
+  const lines = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    let m; try { m = JSON.parse(l); } catch { return; }
+    lines.push(m); onLine(m, child);
+  });
+  const done = new Promise((res, rej) => child.on('exit', (code) => {
+    const fatal = lines.find((l) => l.type === 'fatal');
+    if (fatal || code !== 0) rej(new Error(`load generator ${cfg.tag} failed (${code}): ${fatal?.message ?? ''}`)); else res(lines);
+  }));
+  return { child, done };
+}
+
+/** Runs a stepped generator and attaches server CPU/RSS and database CPU to each step. */
+async function steppedRun(srv, db, cfg) {
+  let mark;
+  const steps = [];
+  const { done } = generator({ ...cfg, url: srv.url, secret }, (m) => {
+    if (m.type === 'stepStart') mark = { srv: procStat(srv.child.pid), db: procStat(db.child.pid), machine: machineStat() };
+    if (m.type === 'stepEnd') {
+      const end = { srv: procStat(srv.child.pid), db: procStat(db.child.pid), machine: machineStat() };
+      const r = m.result;
+      r.label = m.label;
+      r.server = { cpuPercent: mark ? cpuPct(mark.srv, end.srv) : null, rssMB: MB(end.srv.rss),
+        rssPerConnKB: r.connectionsHeld ? Math.round(end.srv.rss / r.connectionsHeld / 102.4) / 10 : null };
+      r.db = { cpuPercent: mark ? cpuPct(mark.db, end.db) : null };
+      // The whole machine's busy CPU (100% = one core) and what is left for processes not ours.
+      r.machine = { cpuPercent: mark ? machinePct(mark.machine, end.machine, os.cpus().length) : null, loadavg: loadavg() };
+      r.machine.othersCpuPercent = r.machine.cpuPercent == null ? null
+        : Math.round((r.machine.cpuPercent - r.server.cpuPercent - r.db.cpuPercent - r.generator.cpuPercent) * 10) / 10;
+      steps.push(r);
+      say(`  ${srv.kind} ${m.label}: ${r.confirmedPerSec} pkt/s, conf p50 ${r.confirmation.p50} p99 ${r.confirmation.p99} ms,` +
+        ` fPacket p99 ${r.fPacket.p99} ms, server CPU ${r.server.cpuPercent}%, gen CPU ${r.generator.cpuPercent}%,` +
+        ` errors ${JSON.stringify(r.errors)}`);
+    }
+  });
+  const lines = await done;
+  const connected = lines.find((l) => l.type === 'connected');
+  return { connect: connected ?? null, steps };
+}
+
+async function idleRun(srv, db, cfg) {
+  const before = procStat(srv.child.pid);
+  const heapBefore = await heapAfterGc(srv);
+  const rssBefore = procStat(srv.child.pid).rss;
+  const per = Math.ceil(cfg.sockets / cfg.processes);
+  const gens = [];
+  const held = [];
+  const allHeld = new Promise((res) => {
+    for (let i = 0; i < cfg.processes; i++) {
+      const n = Math.min(per, cfg.sockets - i * per);
+      const g = generator({ mode: 'idle', tag: `idle${i}`, userPrefix: `idle${i}`, url: srv.url, secret, users: Math.ceil(n / 2),
+        socketsPerUser: 2, connectConcurrency: 250, connectTimeoutMs: 20000, holdMaxMs: 300000 }, (m) => {
+        if (m.type === 'held') { held.push(m); if (held.length === cfg.processes) res(); }
+      });
+      gens.push(g);
+    }
+  });
+  await allHeld;
+  await sleep(2000);
+  const heapAfter = await heapAfterGc(srv);
+  const mid = procStat(srv.child.pid);
+  await sleep(cfg.holdMs);
+  const end = procStat(srv.child.pid);
+  for (const g of gens) g.child.stdin.write('close\n');
+  const results = await Promise.all(gens.map((g) => g.done));
+  const finals = results.map((ls) => ls.find((l) => l.type === 'done'));
+  const connectionsHeld = finals.reduce((a, f) => a + f.connectionsHeld, 0);
+  const errors = {};
+  for (const f of finals) for (const [k, v] of Object.entries(f.errors)) errors[k] = (errors[k] ?? 0) + v;
+  for (const h of held) for (const [k, v] of Object.entries(h.errors ?? {})) errors[k] = errors[k] ?? v;
+  const connectedAtPeak = held.reduce((a, h) => a + h.connected, 0);
+  const r = {
+    label: 'idle', attempted: cfg.sockets, connectedAtPeak, connectionsHeld, heldForS: cfg.holdMs / 1000,
+    connectWallMs: Math.max(...held.map((h) => h.wallMs)), connectMs: held[0]?.connectMs, errors,
+    server: { rssBeforeMB: MB(rssBefore), rssMB: MB(mid.rss), rssEndMB: MB(end.rss),
+      rssPerConnKB: Math.round(((mid.rss - rssBefore) / connectedAtPeak / 1024) * 10) / 10,
+      heapBeforeMB: MB(heapBefore), heapMB: MB(heapAfter),
+      heapPerConnKB: Math.round(((heapAfter - heapBefore) / connectedAtPeak / 1024) * 10) / 10,
+      cpuPercent: cpuPct(before, end), idleCpuPercent: cpuPct(mid, end) },
+    generator: { cpuPercent: Math.round(held.reduce((a, h) => a + h.generator.cpuPercent, 0) * 10) / 10,
+      rssMB: held.reduce((a, h) => a + h.generator.rssMB, 0), processes: cfg.processes },
+  };
+  r.server.rssFor20kMB = Math.round(r.server.rssBeforeMB + (r.server.rssPerConnKB * 20000) / 1024);
+  say(`  ${srv.kind} idle: held ${connectionsHeld}/${cfg.sockets}, RSS ${r.server.rssMB} MB (${r.server.rssPerConnKB} KiB/conn),` +
+    ` heap ${r.server.heapPerConnKB} KiB/conn, errors ${JSON.stringify(errors)}`);
+  await sleep(1500); // let the server finish closing sockets
+  return r;
+}
+
+// ---- main -------------------------------------------------------------------------------------
+async function main() {
+  if (!existsSync(jar)) throw new Error(`${jar} is missing: build it with mvn -o -q -pl server -am package -DskipTests`);
+  const deadline = setTimeout(() => { say('hard deadline reached, stopping'); cleanup(); process.exit(4); }, HARD_DEADLINE - Date.now());
+  deadline.unref();
+  const meta = { date: new Date().toISOString(), quick, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
+    memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    java: spawnSync('java', ['-version']).stderr.toString().split('\n')[0], openFileLimit: Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()),
+    jvmOpts, params: P, git: tryGit(), loadavgAtStart: loadavg() };
+  say(`results in ${outDir}`);
+  const db = await startDb();
+  say(`database server at ${db.uri}`);
+  const srv = {};
+  for (const kind of servers) srv[kind] = await startServer(kind, db.uri);
+  say(`servers: ${servers.map((k) => `${k} ${srv[k].url}`).join(', ')}`);
+  for (const kind of servers) srv[kind].rssStartMB = MB(procStat(srv[kind].child.pid).rss);
+
+  const results = Object.fromEntries(servers.map((k) => [k, {}]));
+  let nsMax = null;
+  for (const scenario of only) {
+    for (const kind of servers) {
+      const s = srv[kind];
+      say(`${scenario} against ${kind}`);
+      if (scenario === 'steady') {
+        const extra = kind !== 'notesync' && nsMax ? [Math.round(nsMax / 2)] : [];
+        const cfg = { mode: 'steady', tag: `steady-${kind}`, ...P.steady, addHalfOfMax: kind === 'notesync',
+          rates: P.steady.rates, extraRates: extra };
+        cfg.rates = undefined;
+        const r = await steadyWithHalf(s, db, cfg, extra);
+        results[kind].steady = r;
+        if (kind === 'notesync') nsMax = r.steps.find((x) => x.label === 'max')?.confirmedPerSec ?? null;
+      } else if (scenario === 'burst') {
+        const r = await steppedRun(s, db, { mode: 'burst', tag: `burst-${kind}`, ...P.burst, drainMs: 30000, connectTimeoutMs: 30000 });
+        results[kind].burst = r.steps[0];
+      } else if (scenario === 'idle') {
+        results[kind].idle = await idleRun(s, db, P.idle);
+      } else if (scenario === 'fanout') {
+        results[kind].fanout = await steppedRun(s, db, { mode: 'fanout', tag: `fanout-${kind}`, ...P.fanout });
+      }
+    }
+  }
+  for (const kind of servers) srv[kind].rssEndMB = MB(procStat(srv[kind].child.pid).rss);
+  for (const kind of servers) await stop(srv[kind].child);
+  await stop(db.child);
+
+  meta.loadavgAtEnd = loadavg();
+  const report = { meta, servers: Object.fromEntries(servers.map((k) => [k, { rssStartMB: srv[k].rssStartMB, rssEndMB: srv[k].rssEndMB }])),
+    results, ratios: ratios(results), targets: targets(results) };
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(report, null, 2));
+  writeFileSync(join(outDir, 'chart.html'), renderHtml(report));
+  printTables(report);
+  console.log(`\nwrote ${join(outDir, 'results.json')} and ${join(outDir, 'chart.html')}`);
+}
+
+/** The rate ladder, plus (for notesync) half of its own closed-loop maximum, (for others) half of notesync's. */
+async function steadyWithHalf(s, db, cfg, extra) {
+  // The generator measures the closed-loop maximum first; the half-of-maximum step needs that number,
+  // so notesync's ladder runs as a second generator pass on fresh sockets.
+  const maxPass = await steppedRun(s, db, { ...cfg, rates: [], tag: `${cfg.tag}-max` });
+  const max = maxPass.steps[0]?.confirmedPerSec ?? 0;
+  const half = cfg.addHalfOfMax ? [Math.round(max / 2)] : extra;
+  const rates = [...new Set([...P.steady.rates, ...half])].sort((a, b) => a - b);
+  const ladder = await steppedRun(s, db, { ...cfg, maxWindow: 0, rates, alwaysRates: half, tag: `${cfg.tag}-ladder` });
+  ladder.steps.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
+  const halfRate = half[0] ?? null;
+  return { connect: maxPass.connect, halfOfNotesyncMax: halfRate, steps: [...maxPass.steps, ...ladder.steps] };
+}
+
+function tryGit() { try { return execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD']).toString().trim(); } catch { return null; } }
+
+const num = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const ratio = (a, b) => (num(a) != null && num(b) ? Math.round((a / b) * 100) / 100 : null);
+function bestUnder(steps, ms) {
+  const ok = (steps ?? []).filter((s) => s.offeredPerSec && s.confirmation.p99 != null && s.confirmation.p99 <= ms &&
+    s.confirmed >= 0.9 * (s.sent + s.skipped));
+  return ok.length ? Math.max(...ok.map((s) => s.confirmedPerSec)) : null;
+}
+function ratios(r) {
+  const n = r.notesync ?? {}, b = r.baseline ?? {};
+  const nMax = n.steady?.steps.find((s) => s.label === 'max'), bMax = b.steady?.steps.find((s) => s.label === 'max');
+  const half = n.steady?.halfOfNotesyncMax;
+  const at = (x, rate) => x?.steady?.steps.find((s) => s.offeredPerSec === rate);
+  return {
+    maxConfirmedPerSec: ratio(nMax?.confirmedPerSec, bMax?.confirmedPerSec),
+    sustainedUnder50msP99: ratio(bestUnder(n.steady?.steps, 50), bestUnder(b.steady?.steps, 50)),
+    p99AtHalfOfNotesyncMax: ratio(at(n, half)?.confirmation.p99, at(b, half)?.confirmation.p99),
+    serverCpuPerPacketAtMax: ratio(nMax && nMax.server.cpuPercent / nMax.confirmedPerSec, bMax && bMax.server.cpuPercent / bMax.confirmedPerSec),
+    burstAllAnsweredMs: ratio(n.burst?.allAnsweredMs, b.burst?.allAnsweredMs),
+    burstConfirmationP99: ratio(n.burst?.confirmation.p99, b.burst?.confirmation.p99),
+    idleRssPerConn: ratio(n.idle?.server.rssPerConnKB, b.idle?.server.rssPerConnKB),
+    idleHeapPerConn: ratio(n.idle?.server.heapPerConnKB, b.idle?.server.heapPerConnKB),
+    fanoutFPacketP99: ratio(n.fanout?.steps.at(-1)?.fPacket.p99, b.fanout?.steps.at(-1)?.fPacket.p99),
+    fanoutMaxConfirmedPerSec: ratio(n.fanout?.steps.find((s) => s.label === 'max')?.confirmedPerSec,
+      b.fanout?.steps.find((s) => s.label === 'max')?.confirmedPerSec),
+  };
+}
+function targets(r) {
+  const n = r.notesync ?? {};
+  const half = n.steady?.halfOfNotesyncMax;
+  const atHalf = n.steady?.steps.find((s) => s.offeredPerSec === half);
+  const rq = ratios(r).maxConfirmedPerSec;
+  return {
+    throughputAtLeast2xBaseline: { measured: rq, met: rq != null ? rq >= 2 : null },
+    p99AtHalfMaxAtMost20ms: { rate: half, measured: atHalf?.confirmation.p99 ?? null, met: atHalf ? atHalf.confirmation.p99 <= 20 : null },
+    idle20kWithin1GiB: { held: n.idle?.connectionsHeld ?? null, rssMB: n.idle?.server.rssMB ?? null,
+      rssFor20kMB: n.idle?.server.rssFor20kMB ?? null,
+      met: n.idle ? n.idle.server.rssFor20kMB <= 1024 && n.idle.connectionsHeld >= 0.98 * n.idle.attempted : null },
+  };
+}
+
+function table(title, header, rows) {
+  const cells = [header, ...rows].map((r) => r.map((c) => (c == null ? '-' : String(c))));
+  const w = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  console.log(`\n${title}`);
+  cells.forEach((r, k) => {
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
+    if (k === 0) console.log(w.map((x) => '-'.repeat(x)).join('  '));
+  });
+}
+const errs = (e) => Object.entries(e ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || '0';
+
+function printTables(rep) {
+  const H = ['server / step', 'offered/s', 'conf pkt/s', 'notes/s', 'conf p50', 'p90', 'p99', 'max', 'fPkt p50', 'p99', 'max',
+    'held', 'srv CPU%', 'db CPU%', 'gen CPU%', 'others CPU%', 'gen lag p99', 'srv RSS MB', 'errors'];
+  const row = (kind, s) => [`${kind} ${s.label}`, s.offeredPerSec ?? (s.window ? `win ${s.window}` : '-'), s.confirmedPerSec, s.notesPerSec,
+    s.confirmation.p50, s.confirmation.p90, s.confirmation.p99, s.confirmation.max, s.fPacket.p50, s.fPacket.p99, s.fPacket.max,
+    s.connectionsHeld, s.server?.cpuPercent, s.db?.cpuPercent, s.generator?.cpuPercent, s.machine?.othersCpuPercent, s.generator?.loopDelayP99Ms, s.server?.rssMB, errs(s.errors)];
+  const R = rep.results;
+  console.log(`\nload average at start ${rep.meta.loadavgAtStart.join(' ')}, at end ${rep.meta.loadavgAtEnd.join(' ')} ` +
+    `(${rep.meta.cpus} CPUs; "others CPU%" is what processes not started by this run took during a step, 100 = one core)`);
+  for (const sc of ['steady', 'fanout']) {
+    const rows = [];
+    for (const kind of Object.keys(R)) for (const s of R[kind][sc]?.steps ?? []) rows.push(row(kind, s));
+    if (rows.length) table(`${sc} (latencies in ms, emit -> confirmation / emit -> fPacket)`, H, rows);
+  }
+  const bursts = Object.keys(R).filter((k) => R[k].burst).map((k) => {
+    const b = R[k].burst;
+    return [k, b.burstSockets, b.connected, b.connectMs.p50, b.connectMs.p99, b.allConnectedMs, b.confirmed, b.allAnsweredMs,
+      b.confirmation.p50, b.confirmation.p99, b.confirmation.max, b.fPacket.n, b.fPacket.p99, b.server.cpuPercent, b.generator.cpuPercent, errs(b.errors)];
+  });
+  if (bursts.length) table('burst (ms)', ['server', 'sockets', 'connected', 'conn p50', 'conn p99', 'all conn', 'confirmed',
+    'all answered', 'conf p50', 'p99', 'max', 'fPkts', 'fPkt p99', 'srv CPU%', 'gen CPU%', 'errors'], bursts);
+  const idles = Object.keys(R).filter((k) => R[k].idle).map((k) => {
+    const i = R[k].idle;
+    return [k, i.attempted, i.connectedAtPeak, i.connectionsHeld, i.connectWallMs, i.server.rssBeforeMB, i.server.rssMB,
+      i.server.rssPerConnKB, i.server.heapMB, i.server.heapPerConnKB, i.server.rssFor20kMB, i.server.idleCpuPercent, i.generator.cpuPercent, errs(i.errors)];
+  });
+  if (idles.length) table('idle', ['server', 'attempted', 'peak', `held after ${rep.meta.params.idle.holdMs / 1000}s`, 'connect ms',
+    'RSS before MB', 'RSS MB', 'RSS/conn KiB', 'heap MB', 'heap/conn KiB', 'RSS@20k MB', 'idle CPU%', 'gen CPU%', 'errors'], idles);
+  table('notesync / baseline ratios', ['ratio', 'value'], Object.entries(rep.ratios));
+  table('targets', ['target', 'measured', 'met'], Object.entries(rep.targets).map(([k, v]) =>
+    [k, JSON.stringify(Object.fromEntries(Object.entries(v).filter(([x]) => x !== 'met'))), v.met]));
+}
+
+main().catch((e) => { console.error(e); cleanup(); process.exitCode = 1; }).finally(() => setTimeout(() => process.exit(), 500).unref());

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the notesync vs Node socket.io baseline benchmark: see README.md, "Benchmark".
+#   bench/run.sh            full run (about 10 minutes)
+#   bench/run.sh --quick    smoke run (under a minute)
+# Other flags: --scenarios steady,burst,idle,fanout  --servers notesync,baseline  --jfr
+#              --idle N (idle sockets, default 19800)  --jvm-opts "..."  --out DIR
+#              --ns-set key=value,key=value (notesync settings)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+# The idle scenario needs one file descriptor per socket: raise the soft limit to the hard one
+# (20,000 here; it cannot be raised further without CAP_SYS_RESOURCE). Children inherit it.
+ulimit -n "$(ulimit -Hn)" || true
+if [ ! -d "$here/node_modules/socket.io-client" ] || [ ! -d "$here/node_modules/socket.io" ] || [ ! -d "$here/node_modules/mongodb" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f "$root/server/target/notesync.jar" ]; then
+  (cd "$root" && mvn -o -q -pl server -am package -DskipTests)
+fi
+exec node "$here/run.mjs" "$@"

@@ -1,0 +1,195 @@
+package io.notesync.cli;
+
+import io.notesync.auth.PasswordHasher;
+import io.notesync.auth.UserAccounts;
+import io.notesync.auth.UserRepository;
+import io.notesync.config.ConfigException;
+import io.notesync.config.NotesyncConfig;
+import io.notesync.notes.StorageUnavailableException;
+import io.notesync.store.MongoUserRepository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code notesync user add|passwd|remove|list}: notesync's own users, in the configured database
+ * or the embedded store (through a running server when there is one). Passwords come from a
+ * prompt, or from the first line of stdin; never from the command line, where other users of the
+ * machine could read them.
+ */
+@Command(name = "user", mixinStandardHelpOptions = true, description = "Manages the users who can log in.",
+        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Remove.class, UserCommand.List.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:refused (user exists, no such user, bad password)", "2:invalid configuration",
+                "3:the database cannot be reached"})
+final class UserCommand {
+
+    static final int REFUSED = 1;
+    static final int INVALID_CONFIG = 2;
+    static final int UNREACHABLE = 3;
+
+    /** Runs {@code action} on the user accounts of the configured store, reporting failures as exit codes. */
+    abstract static class Action implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public final Integer call() {
+            NotesyncConfig config;
+            try {
+                config = options.load();
+            } catch (ConfigException e) {
+                System.err.println("notesync: invalid configuration: " + e.getMessage());
+                return INVALID_CONFIG;
+            }
+            char[] password = null;
+            try {
+                password = needsPassword() ? readPassword() : null;
+                try (StoreAccess store = StoreAccess.open(config)) {
+                    UserAccounts accounts = new UserAccounts(new MongoUserRepository(store.connection().database()),
+                            new PasswordHasher(config.auth().passwordHashCost()), Clock.systemUTC());
+                    System.err.println("notesync: using " + store.description());
+                    run(accounts, password);
+                    return 0;
+                }
+            } catch (StoreAccess.Unreachable | StorageUnavailableException e) {
+                System.err.println("notesync: " + e.getMessage());
+                return UNREACHABLE;
+            } catch (UserAccounts.AccountException | PasswordUnavailable e) {
+                System.err.println("notesync: " + e.getMessage());
+                return REFUSED;
+            } finally {
+                if (password != null) {
+                    Arrays.fill(password, '\0');
+                }
+            }
+        }
+
+        boolean needsPassword() {
+            return false;
+        }
+
+        abstract String passwordOwner();
+
+        @Option(names = "--password-stdin", description = "Read the password from the first line of stdin even at a terminal.")
+        boolean passwordStdin;
+
+        abstract void run(UserAccounts accounts, char[] password);
+
+        private char[] readPassword() {
+            Console console = System.console();
+            if (console != null && !passwordStdin) {
+                char[] first = console.readPassword("Password for %s: ", passwordOwner());
+                char[] again = console.readPassword("Repeat it: ");
+                if (first == null || again == null || !Arrays.equals(first, again)) {
+                    throw new PasswordUnavailable("the two passwords differ");
+                }
+                Arrays.fill(again, '\0');
+                return first;
+            }
+            try {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (line == null || line.isEmpty()) {
+                    throw new PasswordUnavailable("no password: type it at the prompt, or give it as the first line of stdin");
+                }
+                return line.toCharArray();
+            } catch (IOException e) {
+                throw new PasswordUnavailable("cannot read the password from stdin: " + e.getMessage());
+            }
+        }
+    }
+
+    static final class PasswordUnavailable extends RuntimeException {
+        PasswordUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user; the password is prompted for or read from stdin.")
+    static final class Add extends Action {
+        @Parameters(paramLabel = "NAME", description = "1 to 64 letters, digits and . _ @ + -")
+        String name;
+
+        @Override
+        boolean needsPassword() {
+            return true;
+        }
+
+        @Override
+        String passwordOwner() {
+            return name;
+        }
+
+        @Override
+        void run(UserAccounts accounts, char[] password) {
+            accounts.add(name, password);
+            System.out.println("added user " + name);
+        }
+    }
+
+    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Sets a user's password (prompted for or read from stdin).")
+    static final class Passwd extends Action {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        boolean needsPassword() {
+            return true;
+        }
+
+        @Override
+        String passwordOwner() {
+            return name;
+        }
+
+        @Override
+        void run(UserAccounts accounts, char[] password) {
+            accounts.changePassword(name, password);
+            System.out.println("changed the password of " + name);
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Removes a user. Access tokens already issued stay valid until they expire.")
+    static final class Remove extends Action {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        String passwordOwner() {
+            return name;
+        }
+
+        @Override
+        void run(UserAccounts accounts, char[] password) {
+            accounts.remove(name);
+            System.out.println("removed user " + name);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the users, one per line with when they were added.")
+    static final class List extends Action {
+        @Override
+        String passwordOwner() {
+            return null;
+        }
+
+        @Override
+        void run(UserAccounts accounts, char[] password) {
+            for (UserRepository.User user : accounts.list()) {
+                System.out.println(user.username() + "\t" + user.createdAt());
+            }
+        }
+    }
+}

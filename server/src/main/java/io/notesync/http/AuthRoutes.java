@@ -1,0 +1,109 @@
+package io.notesync.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.notesync.auth.Login;
+import io.notesync.auth.RefreshTokens;
+import io.notesync.auth.TokenIssuer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /auth/login}, {@code /refresh} (and {@code /auth/refresh}), {@code /auth/logout}.
+ * Blocking (bcrypt, the database): run on the HTTP executor. The Origin check happened before,
+ * in {@link OriginGate}. Without a signing key (RS256/ES256, verify only) these answer 404.
+ */
+final class AuthRoutes {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One answer for a wrong password, an unknown user and a throttled attempt: it tells nothing apart. */
+    private static final String LOGIN_REFUSED = "wrong username or password, or too many failed attempts (then wait and try again)";
+
+    private final Login login;
+    private final RefreshTokens refreshTokens;
+    private final TokenIssuer issuer;
+    private final Duration accessTokenLifetime;
+    private final RefreshCookie cookie;
+
+    /** {@code login}, {@code refreshTokens} and {@code issuer} are null when notesync cannot sign tokens. */
+    AuthRoutes(Login login, RefreshTokens refreshTokens, TokenIssuer issuer, Duration accessTokenLifetime,
+               RefreshCookie cookie) {
+        this.login = login;
+        this.refreshTokens = refreshTokens;
+        this.issuer = issuer;
+        this.accessTokenLifetime = accessTokenLifetime;
+        this.cookie = cookie;
+    }
+
+    HttpAnswer login(HttpRequestData request) {
+        requireEnabled();
+        JsonNode body = parseObject(request.body());
+        JsonNode username = body.get("username");
+        JsonNode password = body.get("password");
+        if (username == null || !username.isTextual() || password == null || !password.isTextual()) {
+            throw HttpError.badRequest("the body must be {\"username\": string, \"password\": string}");
+        }
+        String name = username.asText();
+        if (name.isEmpty() || name.length() > 256 || !login.check(name, password.asText().toCharArray(), request.clientAddress())) {
+            throw HttpError.unauthorized("invalidCredentials", LOGIN_REFUSED);
+        }
+        RefreshTokens.Issued refresh = refreshTokens.start(name);
+        return new HttpAnswer(HttpResponseStatus.OK, accessTokenBody(name), List.of(cookie.set(refresh.token(), refresh.lifetime())));
+    }
+
+    HttpAnswer refresh(HttpRequestData request) {
+        requireEnabled();
+        String presented = cookie.read(request.headers());
+        if (presented == null) {
+            throw HttpError.unauthorized("invalidRefreshToken", "no refresh-token cookie was sent; log in");
+        }
+        RefreshTokens.Outcome outcome = refreshTokens.refresh(presented);
+        if (outcome instanceof RefreshTokens.Outcome.Rotated rotated) {
+            return new HttpAnswer(HttpResponseStatus.OK, accessTokenBody(rotated.username()),
+                    List.of(cookie.set(rotated.next().token(), rotated.next().lifetime())));
+        }
+        if (outcome instanceof RefreshTokens.Outcome.WithinGrace grace) {
+            // The browser already holds the successor from the refresh that rotated this token.
+            return new HttpAnswer(HttpResponseStatus.OK, accessTokenBody(grace.username()), List.of());
+        }
+        throw HttpError.unauthorized("invalidRefreshToken", ((RefreshTokens.Outcome.Refused) outcome).why() + "; log in");
+    }
+
+    HttpAnswer logout(HttpRequestData request) {
+        requireEnabled();
+        refreshTokens.revoke(cookie.read(request.headers()));
+        return new HttpAnswer(HttpResponseStatus.NO_CONTENT, null, List.of(cookie.clear()));
+    }
+
+    private Map<String, Object> accessTokenBody(String username) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accessToken", issuer.issue(username, accessTokenLifetime));
+        body.put("expiresIn", accessTokenLifetime.toSeconds());
+        body.put("username", username);
+        return body;
+    }
+
+    private void requireEnabled() {
+        if (issuer == null) {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, "loginDisabled",
+                    "notesync only verifies tokens here (auth.algorithm is not HS256); log in where they are issued");
+        }
+    }
+
+    private static JsonNode parseObject(byte[] body) {
+        try {
+            JsonNode node = body.length == 0 ? null : JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw HttpError.badRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw HttpError.badRequest("the body is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.notesync.store;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.notesync.config.NotesyncConfig;
+import org.bson.Document;
+
+import java.util.concurrent.TimeUnit;
+
+/** One MongoDB client for the configured database, shared by every repository. */
+public final class MongoConnection implements AutoCloseable {
+
+    private final MongoClient client;
+    private final MongoDatabase database;
+
+    public MongoConnection(String connectionString, NotesyncConfig.MongoDb config) {
+        int timeout = (int) config.timeoutMs();
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(connectionString))
+                .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(timeout, TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(socket -> socket
+                        .connectTimeout(timeout, TimeUnit.MILLISECONDS)
+                        .readTimeout(timeout, TimeUnit.MILLISECONDS))
+                .writeConcern(writeConcern(config.writeConcern()).withJournal(true))
+                .applicationName("notesync")
+                .build();
+        this.client = MongoClients.create(settings);
+        this.database = client.getDatabase(config.database());
+    }
+
+    private static WriteConcern writeConcern(String name) {
+        return "majority".equals(name) ? WriteConcern.MAJORITY : new WriteConcern(Integer.parseInt(name));
+    }
+
+    /** Connection strings may carry a password; logs and messages get the host part only. */
+    public static String redact(String connectionString) {
+        return connectionString.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    public MongoDatabase database() {
+        return database;
+    }
+
+    /** True when the database answers a ping. */
+    public boolean ping() {
+        try {
+            database.runCommand(new Document("ping", 1));
+            return true;
+        } catch (MongoException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
