@@ -5,9 +5,16 @@
 // be served from another origin that notesync's config allows. Note text is always set with
 // textContent: notes are untrusted text, never HTML.
 
-import { NotesyncClient } from './client/notesync-client.js';
+import { NotesyncClient, localStorageOutbox } from './client/notesync-client.js';
 
-const api = (new URLSearchParams(location.search).get('api') ?? location.origin).replace(/\/$/, '');
+const params = new URLSearchParams(location.search);
+const api = (params.get('api') ?? location.origin).replace(/\/$/, '');
+
+/** `?transports=polling` (or websocket) picks socket.io-client's transports; the default upgrades. */
+function socketOptions() {
+  const transports = params.get('transports');
+  return transports ? { transports: transports.split(',') } : {};
+}
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -61,6 +68,11 @@ function showLogin(message = '') {
   state.client?.stop();
   state.client = null;
   state.token = null;
+  state.video = null;
+  state.noteIds.clear();
+  $('notes').replaceChildren();
+  $('videos').replaceChildren();
+  $('video-key').textContent = '';
   $('app-view').hidden = true;
   $('logout').hidden = true;
   $('who').textContent = '';
@@ -84,7 +96,9 @@ async function signedIn(body) {
   $('logout').hidden = false;
   $('who').textContent = body.username;
   const { io } = await import(`${api}/socket.io/socket.io.esm.min.js`);
-  const client = new NotesyncClient({ url: api, io, fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }) });
+  // One outbox per user, so notes written before a logout are never sent under another account.
+  const client = new NotesyncClient({ url: api, io, storage: localStorageOutbox(`notesync.outbox.${body.username}:`),
+    socketOptions: socketOptions() });
   state.client = client;
   client.addEventListener('connection', ({ detail }) => {
     setConnection(detail.state);
@@ -104,10 +118,13 @@ async function signedIn(body) {
     }
     loadVideos();
   });
-  client.addEventListener('dropped', ({ detail }) => alert(`A note was refused: ${detail.error.message}`));
+  client.addEventListener('dropped', ({ detail }) => {
+    $('notice').textContent = `A note was refused and dropped: ${detail.error.message ?? detail.error.code}`;
+    $('notice').hidden = false;
+  });
   client.addEventListener('loginRequired', () => showLogin('Your session has ended. Please log in again.'));
   client.addEventListener('outbox', ({ detail }) => { $('outbox').textContent = detail.size; });
-  client.addEventListener('tokenRefreshed', ({ detail }) => { state.token = detail; });
+  client.addEventListener('token', ({ detail }) => { state.token = detail; });
   await client.start(state.token);
   await loadVideos();
 }
