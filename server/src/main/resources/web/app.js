@@ -215,10 +215,16 @@ function addNotes(notes, fresh) {
 
 $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const response = await call('/auth/login', {
-    method: 'POST',
-    body: { username: $('username').value, password: $('password').value },
-  });
+  let response;
+  try {
+    response = await call('/auth/login', {
+      method: 'POST',
+      body: { username: $('username').value, password: $('password').value },
+    });
+  } catch {
+    $('login-error').textContent = `Cannot reach notesync at ${api}`;
+    return;
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     $('login-error').textContent = body.error?.message ?? 'Login failed';
