@@ -15,6 +15,7 @@ import io.notesync.config.NotesyncConfig;
 import io.notesync.http.HttpApi;
 import io.notesync.http.OriginGate;
 import io.notesync.http.OriginPolicy;
+import io.notesync.http.StaticFiles;
 import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.socket.PipelineHandler;
 import io.notesync.socket.SocketServer;
@@ -121,7 +122,13 @@ public final class NotesyncServer implements AutoCloseable {
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
                     SocketServer.SOCKET_IO_PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
-                    List.of(new PipelineHandler(OriginGate.NAME, origins), new PipelineHandler(HttpApi.NAME, http)),
+                    // The static files sit behind the gate, so an allowed origin's module import
+                    // (the app on another origin loads the client bundle) gets its CORS headers,
+                    // and ahead of netty-socketio, which would take /socket.io/socket.io.js as a
+                    // polling request.
+                    List.of(new PipelineHandler(OriginGate.NAME, origins),
+                            new PipelineHandler(StaticFiles.NAME, new StaticFiles()),
+                            new PipelineHandler(HttpApi.NAME, http)),
                     metrics, clock, storeFactory);
             sockets.start();
             started.add(sockets);

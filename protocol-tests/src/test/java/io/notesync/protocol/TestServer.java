@@ -42,7 +42,11 @@ final class TestServer implements AutoCloseable {
 
     /** @param settings extra config keys, as {@code --set} takes them */
     static TestServer start(Map<String, String> settings) {
-        Path dataDir = temporaryDataDir();
+        return start(temporaryDataDir(), settings);
+    }
+
+    /** On a given data directory: with a fixed {@code server.port}, a restart of a stopped server. */
+    static TestServer start(Path dataDir, Map<String, String> settings) {
         NotesyncConfig config = ConfigLoader.load(null, Map.of(), baseSettings(dataDir, settings));
         return new TestServer(NotesyncServer.start(config), config, dataDir);
     }

@@ -11,12 +11,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.ClientCookieEncoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +83,39 @@ public final class RequestGuard extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(msg);
                     return;
                 }
+                if (first(query.parameters(), "sid") == null) {
+                    forgetClientSessionId(request.headers());
+                }
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * netty-socketio takes a handshake's session id from an {@code io} header or an {@code io}
+     * cookie when there is one, and it sets that cookie on its polling answers. A browser sends
+     * the cookie back on credentialed polling ({@code withCredentials}) from every tab, and to
+     * every port of the host, so a second tab's handshake got the first tab's session. A new
+     * session always gets a fresh id, as on the Node server: drop both before netty-socketio looks.
+     */
+    private static void forgetClientSessionId(HttpHeaders headers) {
+        headers.remove("io");
+        List<String> cookies = headers.getAll(HttpHeaderNames.COOKIE);
+        if (cookies.isEmpty()) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String header : cookies) {
+            for (Cookie cookie : ServerCookieDecoder.LAX.decode(header)) {
+                if (!"io".equals(cookie.name())) {
+                    kept.add(ClientCookieEncoder.LAX.encode(cookie));
+                }
+            }
+        }
+        headers.remove(HttpHeaderNames.COOKIE);
+        if (!kept.isEmpty()) {
+            headers.set(HttpHeaderNames.COOKIE, String.join("; ", kept));
+        }
     }
 
     private Refusal check(Channel channel, FullHttpRequest request, Map<String, List<String>> parameters) {
