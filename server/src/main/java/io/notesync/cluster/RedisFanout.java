@@ -135,14 +135,16 @@ public final class RedisFanout implements AutoCloseable {
                 .setSubscriptionConnectionMinimumIdleSize(1)
                 .setSubscriptionConnectionPoolSize(2)
                 .setConnectTimeout(1000)
-                .setTimeout(1000)
+                // Not 1 s: on a loaded machine a PING answered late made Redisson drop and remake the
+                // subscription connection, and every broadcast published meanwhile was lost.
+                .setTimeout(3000)
                 .setSubscriptionTimeout(2000)
                 // A PUBLISH retried after a lost reply would deliver fPacket twice; a failed one is
                 // counted and dropped instead.
                 .setRetryAttempts(0)
-                // Finds a connection that died with Redis within a second, so Redisson reconnects
-                // and resubscribes soon after Redis is back, not after the OS notices.
-                .setPingConnectionInterval(1000);
+                // Finds a connection that died silently within seconds, so Redisson reconnects and
+                // resubscribes soon after Redis is back (a Redis restart closes the socket at once anyway).
+                .setPingConnectionInterval(5000);
         String userInfo = parsed.getUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
