@@ -156,6 +156,9 @@ async function drain(drainMs) {
   const until = now() + drainMs;
   while (now() < until && [...inflight.values()].some((f) => !f.answered)) await sleep(5);
   await sleep(Math.min(200, drainMs)); // let trailing fPackets arrive
+  // fPackets that crossed nodes (Redis) may trail further: wait for them too, at most 2 s more.
+  const fwdUntil = Math.min(until + 200, now() + 2000);
+  while (now() < fwdUntil && [...inflight.values()].some((f) => f.fwdLeft > 0)) await sleep(5);
   for (const [id, f] of inflight) {
     if (!f.answered) { err('timeout'); f.sender.outstanding--; }
     inflight.delete(id);
