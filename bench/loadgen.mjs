@@ -2,6 +2,9 @@
 // socket.io-client v4 sockets with the real protocol. Started by run.mjs with a JSON config as
 // its only argument; writes one JSON object per line on stdout (progress and results) and takes
 // commands ("close") on stdin. Every loop is bounded in count and time and ends by itself.
+// With several server URLs (cfg.urls, the nodes of a cluster), socket s of user u goes to node
+// (u + s) mod N: senders are spread over the nodes, and each sender's receivers alternate between
+// the other nodes and its own, so fPackets cross nodes.
 import { io } from 'socket.io-client';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -25,7 +28,7 @@ const TEXTS = ['  the chorus starts here ', 'key change\r\nback to the verse', '
 // ---- statistics ------------------------------------------------------------------------------
 let stats;
 function resetStats() {
-  stats = { sent: 0, skipped: 0, confirmed: 0, stored: 0, duplicate: 0, notes: 0, conf: [], fwd: [],
+  stats = { sent: 0, skipped: 0, confirmed: 0, stored: 0, duplicate: 0, notes: 0, conf: [], fwd: [], fwdCross: [],
     fwdExpected: 0, errors: {}, firstSend: null, lastAnswer: null };
 }
 resetStats();
@@ -71,12 +74,14 @@ function makePacket(client, seq) {
     videoUrl: `https://www.youtube.com/watch?v=${VIDEOS[seq % VIDEOS.length]}&t=${seq % 600}s`, notes };
 }
 
-function openSocket(user, role) {
+const URLS = cfg.urls?.length ? cfg.urls : [cfg.url];
+function openSocket(user, role, slot = 0) {
   return new Promise((resolve) => {
     const t0 = now();
-    const socket = io(cfg.url, { transports: ['websocket'], auth: { token: user.token }, reconnection: false,
+    const node = (user.index + slot) % URLS.length;
+    const socket = io(URLS[node], { transports: ['websocket'], auth: { token: user.token }, reconnection: false,
       forceNew: true, timeout: cfg.connectTimeoutMs ?? 20000 });
-    const client = { id: clientCount++, socket, user, role, outstanding: 0, seq: 0, connected: false, connectMs: null };
+    const client = { id: clientCount++, socket, user, role, node, outstanding: 0, seq: 0, connected: false, connectMs: null };
     let settled = false;
     const settle = (ok) => { if (!settled) { settled = true; resolve(client); } };
     socket.on('connect', () => { client.connected = true; client.connectMs = now() - t0; connectedNow++; settle(true); });
@@ -93,6 +98,7 @@ function openSocket(user, role) {
       const f = inflight.get(b.packetId);
       if (f) {
         stats.fwd.push(now() - f.t0);
+        if (f.sender.node !== client.node) stats.fwdCross.push(now() - f.t0);
         if (--f.fwdLeft <= 0 && f.answered) inflight.delete(b.packetId);
       }
     });
@@ -131,10 +137,10 @@ function send(client) {
 
 async function connectAll(concurrency) {
   const jobs = [];
-  for (const user of users) for (let s = 0; s < cfg.socketsPerUser; s++) jobs.push([user, s === 0 ? 'sender' : 'receiver']);
+  for (const user of users) for (let s = 0; s < cfg.socketsPerUser; s++) jobs.push([user, s === 0 ? 'sender' : 'receiver', s]);
   const t0 = now();
   let next = 0;
-  const worker = async () => { while (next < jobs.length) { const [u, role] = jobs[next++]; await openSocket(u, role); } };
+  const worker = async () => { while (next < jobs.length) { const [u, role, s] = jobs[next++]; await openSocket(u, role, s); } };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
   const all = users.flatMap((u) => u.sockets);
   return { wallMs: Math.round(now() - t0), attempted: jobs.length, connected: all.filter((c) => c.connected).length,
@@ -150,6 +156,9 @@ async function drain(drainMs) {
   const until = now() + drainMs;
   while (now() < until && [...inflight.values()].some((f) => !f.answered)) await sleep(5);
   await sleep(Math.min(200, drainMs)); // let trailing fPackets arrive
+  // fPackets that crossed nodes (Redis) may trail further: wait for them too, at most 2 s more.
+  const fwdUntil = Math.min(until + 200, now() + 2000);
+  while (now() < fwdUntil && [...inflight.values()].some((f) => f.fwdLeft > 0)) await sleep(5);
   for (const [id, f] of inflight) {
     if (!f.answered) { err('timeout'); f.sender.outstanding--; }
     inflight.delete(id);
@@ -162,7 +171,7 @@ function stepResult(extra) {
   return { ...extra, sent: stats.sent, skipped: stats.skipped, confirmed: stats.confirmed, stored: stats.stored,
     duplicate: stats.duplicate, confirmedPerSec: Math.round(stats.confirmed / elapsedS),
     notesPerSec: Math.round(stats.notes / elapsedS), confirmation: summary(stats.conf), fPacket: summary(stats.fwd),
-    fPacketExpected: stats.fwdExpected, errors: stats.errors, connectionsHeld: connectedNow, generator: ownCpu() };
+    fPacketExpected: stats.fwdExpected, ...(URLS.length > 1 ? { fPacketCrossNode: summary(stats.fwdCross) } : {}), errors: stats.errors, connectionsHeld: connectedNow, generator: ownCpu() };
 }
 
 /** Open loop: packets at `rate` per second across all senders, whatever the answers do. */
@@ -266,7 +275,7 @@ async function main() {
     const t0 = now();
     const all = [];
     for (const user of users) for (let s = 0; s < cfg.socketsPerUser; s++) {
-      all.push(openSocket(user, 'sender').then((c) => { if (c.connected) send(c); return c; }));
+      all.push(openSocket(user, 'sender', s).then((c) => { if (c.connected) send(c); return c; }));
     }
     const clients = await Promise.all(all);
     const connectedAt = now() - t0;

@@ -1,9 +1,11 @@
 // Benchmark orchestrator: starts one database server (mongo-java-server with H2, the embedded
 // store of a notesync jar), notesync and the Node baseline both pointed at it, runs the four
 // scenarios against each server in turn, samples the servers' CPU and memory from /proc, and
-// writes a console table, results.json and chart.html. See README.md, "Benchmark".
+// writes a console table, results.json and chart.html. With --nodes N (N > 1) it also starts a
+// Redis and an N-node notesync cluster (kind "notesync-Nn") on the same database, measured next to
+// the single node. See README.md, "Benchmark".
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +22,14 @@ const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv
 const quick = flag('--quick');
 const jfr = flag('--jfr');
 const only = opt('--scenarios', 'steady,burst,idle,fanout').split(',');
+// --nodes N > 1: an N-node notesync cluster (one Redis, same database) is measured right after the
+// single node, and the report gives cluster / single-node ratios.
+const nodes = Number(opt('--nodes', 1));
+if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes wants a whole number >= 1, not ${opt('--nodes')}`);
+const clusterKind = nodes > 1 ? `notesync-${nodes}n` : null;
 const servers = opt('--servers', 'notesync,baseline').split(',');
+if (clusterKind && !servers.includes(clusterKind)) servers.splice(servers.includes('notesync') ? servers.indexOf('notesync') + 1 : servers.length, 0, clusterKind);
+const isNotesync = (kind) => kind === 'notesync' || kind === clusterKind;
 const jar = resolve(root, opt('--jar', 'server/target/notesync.jar'));
 const outDir = resolve(opt('--out', join(here, 'results', new Date().toISOString().replace(/[:.]/g, '-') + (quick ? '-quick' : ''))));
 const jvmOpts = (opt('--jvm-opts', '') || '').split(' ').filter(Boolean);
@@ -101,16 +110,26 @@ function procStat(pid) {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
   return { t: Date.now(), cpuS, rss };
 }
+/** The processes of one server (every node of a cluster, and its Redis) summed. */
+function srvStat(srv) {
+  const all = srv.pids.map(procStat);
+  return { t: Date.now(), cpuS: all.reduce((a, x) => a + x.cpuS, 0), rss: all.reduce((a, x) => a + x.rss, 0) };
+}
 const cpuPct = (a, b) => Math.round(((b.cpuS - a.cpuS) / ((b.t - a.t) / 1000)) * 1000) / 10;
 const MB = (b) => Math.round((b / 1048576) * 10) / 10;
 
 /** Heap in use after a full collection: jcmd for the JVM, the baseline's /bench/memory for Node. */
 async function heapAfterGc(srv) {
-  if (srv.kind === 'notesync') {
-    execFileSync('jcmd', [String(srv.child.pid), 'GC.run'], { stdio: 'ignore' });
-    const info = execFileSync('jcmd', [String(srv.child.pid), 'GC.heap_info']).toString();
-    const m = /total (\d+)K, used (\d+)K/.exec(info);
-    return m ? Number(m[2]) * 1024 : null;
+  if (isNotesync(srv.kind)) {
+    let sum = 0;
+    for (const pid of srv.nodePids) {
+      execFileSync('jcmd', [String(pid), 'GC.run'], { stdio: 'ignore' });
+      const info = execFileSync('jcmd', [String(pid), 'GC.heap_info']).toString();
+      const m = /total (\d+)K, used (\d+)K/.exec(info);
+      if (!m) return null;
+      sum += Number(m[2]) * 1024;
+    }
+    return sum;
   }
   const r = await (await fetch(`http://127.0.0.1:${srv.port}/bench/memory`)).json();
   return r.heapUsed;
@@ -130,20 +149,72 @@ async function startDb() {
   return { child, uri };
 }
 
-async function startServer(kind, dbUri) {
+/** redis-server from PATH, else the Linux x86_64 one inside the embedded-redis jar (the tests' Redis). */
+function redisServerBinary() {
+  const onPath = spawnSync('sh', ['-c', 'command -v redis-server']).stdout.toString().trim();
+  if (onPath) return onPath;
+  const entry = 'redis-server-6.2.6-v5-linux-amd64';
+  const bin = join(here, '.redis', entry);
+  if (existsSync(bin)) return bin;
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('--nodes > 1 needs redis-server on PATH');
+  const artifact = 'com.github.codemonstur:embedded-redis:1.4.4';
+  const jarFile = join(os.homedir(), '.m2/repository/com/github/codemonstur/embedded-redis/1.4.4/embedded-redis-1.4.4.jar');
+  if (!existsSync(jarFile)) execFileSync('mvn', ['-q', 'dependency:get', `-Dartifact=${artifact}`], { stdio: 'inherit' });
+  mkdirSync(dirname(bin), { recursive: true });
+  execFileSync('jar', ['xf', jarFile, entry], { cwd: dirname(bin) });
+  chmodSync(bin, 0o755);
+  return bin;
+}
+
+async function startRedis() {
+  const bin = redisServerBinary();
+  const port = await freePort();
+  const child = start('redis', bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const { connect } = await import('node:net');
+  await waitFor(() => new Promise((res) => {
+    const s = connect(port, '127.0.0.1', () => s.write('PING\r\n'));
+    s.on('data', (d) => { s.destroy(); res(d.toString().startsWith('+PONG')); });
+    s.on('error', () => res(false));
+  }), 'redis-server');
+  return { child, bin, uri: `redis://127.0.0.1:${port}` };
+}
+
+function startNode(name, port, dbUri, database, extra = []) {
+  const jfrOpts = jfr ? [`-XX:StartFlightRecording=filename=${join(outDir, `${name}.jfr`)},settings=profile,dumponexit=true`] : [];
+  return start(name, 'java', [...jvmOpts, ...jfrOpts, '-jar', jar, 'serve', '--port', String(port),
+    '--data-dir', join(outDir, `${name}-data`), '--mongodb-uri', dbUri,
+    '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', `mongodb.database=${database}`, ...extra, ...nsSet]);
+}
+
+async function startServer(kind, dbUri, redis) {
+  if (kind === clusterKind) {
+    // Every node on the same database and Redis; ready once each has seen its own heartbeat come back.
+    const ports = [];
+    const kids = [];
+    for (let i = 1; i <= nodes; i++) {
+      const port = await freePort();
+      ports.push(port);
+      kids.push(startNode(`${kind}-node${i}`, port, dbUri, 'bench_notesync_cluster', ['--set', `cluster.redis.uri=${redis.uri}`]));
+    }
+    for (const port of ports) {
+      await waitFor(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json()).then((h) => h.cluster === 'up'),
+        `${kind} node on ${port} to report cluster up`);
+    }
+    const urls = ports.map((p) => `http://127.0.0.1:${p}`);
+    return { kind, port: ports[0], child: kids[0], url: urls[0], urls,
+      pids: [...kids.map((c) => c.pid), redis.child.pid], nodePids: kids.map((c) => c.pid) };
+  }
   const port = await freePort();
   let child;
   if (kind === 'notesync') {
-    const jfrOpts = jfr ? [`-XX:StartFlightRecording=filename=${join(outDir, 'notesync.jfr')},settings=profile,dumponexit=true`] : [];
-    child = start('notesync', 'java', [...jvmOpts, ...jfrOpts, '-jar', jar, 'serve', '--port', String(port),
-      '--data-dir', join(outDir, 'notesync-data'), '--mongodb-uri', dbUri,
-      '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', 'mongodb.database=bench_notesync', ...nsSet]);
+    child = startNode('notesync', port, dbUri, 'bench_notesync');
   } else {
     child = start('baseline', 'node', ['--expose-gc', join(here, 'baseline/server.mjs'), '--port', String(port),
       '--mongodb-uri', `${dbUri}/`, '--db', 'bench_baseline', '--secret', secret]);
   }
   await waitFor(() => healthy(port), `${kind} to answer /health`);
-  return { kind, port, child, url: `http://127.0.0.1:${port}` };
+  const url = `http://127.0.0.1:${port}`;
+  return { kind, port, child, url, urls: [url], pids: [child.pid], nodePids: [child.pid] };
 }
 
 // ---- load generator ---------------------------------------------------------------------------
@@ -169,10 +240,10 @@ function generator(cfg, onLine = () => {}) {
 async function steppedRun(srv, db, cfg) {
   let mark;
   const steps = [];
-  const { done } = generator({ ...cfg, url: srv.url, secret }, (m) => {
-    if (m.type === 'stepStart') mark = { srv: procStat(srv.child.pid), db: procStat(db.child.pid), machine: machineStat() };
+  const { done } = generator({ ...cfg, url: srv.url, urls: srv.urls, secret }, (m) => {
+    if (m.type === 'stepStart') mark = { srv: srvStat(srv), db: procStat(db.child.pid), machine: machineStat() };
     if (m.type === 'stepEnd') {
-      const end = { srv: procStat(srv.child.pid), db: procStat(db.child.pid), machine: machineStat() };
+      const end = { srv: srvStat(srv), db: procStat(db.child.pid), machine: machineStat() };
       const r = m.result;
       r.label = m.label;
       r.server = { cpuPercent: mark ? cpuPct(mark.srv, end.srv) : null, rssMB: MB(end.srv.rss),
@@ -184,7 +255,7 @@ async function steppedRun(srv, db, cfg) {
         : Math.round((r.machine.cpuPercent - r.server.cpuPercent - r.db.cpuPercent - r.generator.cpuPercent) * 10) / 10;
       steps.push(r);
       say(`  ${srv.kind} ${m.label}: ${r.confirmedPerSec} pkt/s, conf p50 ${r.confirmation.p50} p99 ${r.confirmation.p99} ms,` +
-        ` fPacket p99 ${r.fPacket.p99} ms, server CPU ${r.server.cpuPercent}%, gen CPU ${r.generator.cpuPercent}%,` +
+        ` fPacket p99 ${r.fPacket.p99} ms${r.fPacketCrossNode ? ` (cross-node p99 ${r.fPacketCrossNode.p99} ms, ${r.fPacket.n}/${r.fPacketExpected} arrived)` : ''}, server CPU ${r.server.cpuPercent}%, gen CPU ${r.generator.cpuPercent}%,` +
         ` errors ${JSON.stringify(r.errors)}`);
     }
   });
@@ -194,16 +265,16 @@ async function steppedRun(srv, db, cfg) {
 }
 
 async function idleRun(srv, db, cfg) {
-  const before = procStat(srv.child.pid);
+  const before = srvStat(srv);
   const heapBefore = await heapAfterGc(srv);
-  const rssBefore = procStat(srv.child.pid).rss;
+  const rssBefore = srvStat(srv).rss;
   const per = Math.ceil(cfg.sockets / cfg.processes);
   const gens = [];
   const held = [];
   const allHeld = new Promise((res) => {
     for (let i = 0; i < cfg.processes; i++) {
       const n = Math.min(per, cfg.sockets - i * per);
-      const g = generator({ mode: 'idle', tag: `idle${i}`, userPrefix: `idle${i}`, url: srv.url, secret, users: Math.ceil(n / 2),
+      const g = generator({ mode: 'idle', tag: `idle${i}`, userPrefix: `idle${i}`, url: srv.url, urls: srv.urls, secret, users: Math.ceil(n / 2),
         socketsPerUser: 2, connectConcurrency: 250, connectTimeoutMs: 20000, holdMaxMs: 300000 }, (m) => {
         if (m.type === 'held') { held.push(m); if (held.length === cfg.processes) res(); }
       });
@@ -213,9 +284,9 @@ async function idleRun(srv, db, cfg) {
   await allHeld;
   await sleep(2000);
   const heapAfter = await heapAfterGc(srv);
-  const mid = procStat(srv.child.pid);
+  const mid = srvStat(srv);
   await sleep(cfg.holdMs);
-  const end = procStat(srv.child.pid);
+  const end = srvStat(srv);
   for (const g of gens) g.child.stdin.write('close\n');
   const results = await Promise.all(gens.map((g) => g.done));
   const finals = results.map((ls) => ls.find((l) => l.type === 'done'));
@@ -254,10 +325,12 @@ async function main() {
   say(`results in ${outDir}`);
   const db = await startDb();
   say(`database server at ${db.uri}`);
+  const redis = clusterKind ? await startRedis() : null;
+  if (redis) { say(`redis at ${redis.uri} (${redis.bin})`); meta.nodes = nodes; meta.redis = redis.bin; }
   const srv = {};
-  for (const kind of servers) srv[kind] = await startServer(kind, db.uri);
-  say(`servers: ${servers.map((k) => `${k} ${srv[k].url}`).join(', ')}`);
-  for (const kind of servers) srv[kind].rssStartMB = MB(procStat(srv[kind].child.pid).rss);
+  for (const kind of servers) srv[kind] = await startServer(kind, db.uri, redis);
+  say(`servers: ${servers.map((k) => `${k} ${srv[k].urls.join(' ')}`).join(', ')}`);
+  for (const kind of servers) srv[kind].rssStartMB = MB(srvStat(srv[kind]).rss);
 
   const results = Object.fromEntries(servers.map((k) => [k, {}]));
   let nsMax = null;
@@ -267,7 +340,7 @@ async function main() {
       say(`${scenario} against ${kind}`);
       if (scenario === 'steady') {
         const extra = kind !== 'notesync' && nsMax ? [Math.round(nsMax / 2)] : [];
-        const cfg = { mode: 'steady', tag: `steady-${kind}`, ...P.steady, addHalfOfMax: kind === 'notesync',
+        const cfg = { mode: 'steady', tag: `steady-${kind}`, ...P.steady, addHalfOfMax: isNotesync(kind),
           rates: P.steady.rates, extraRates: extra };
         cfg.rates = undefined;
         const r = await steadyWithHalf(s, db, cfg, extra);
@@ -283,13 +356,15 @@ async function main() {
       }
     }
   }
-  for (const kind of servers) srv[kind].rssEndMB = MB(procStat(srv[kind].child.pid).rss);
-  for (const kind of servers) await stop(srv[kind].child);
+  for (const kind of servers) srv[kind].rssEndMB = MB(srvStat(srv[kind]).rss);
+  for (const kind of servers) for (const pid of srv[kind].nodePids) await stop(children.find((c) => c.pid === pid));
+  if (redis) await stop(redis.child);
   await stop(db.child);
 
   meta.loadavgAtEnd = loadavg();
   const report = { meta, servers: Object.fromEntries(servers.map((k) => [k, { rssStartMB: srv[k].rssStartMB, rssEndMB: srv[k].rssEndMB }])),
     results, ratios: ratios(results), targets: targets(results) };
+  if (clusterKind) report.nodeRatios = nodeRatios(results);
   writeFileSync(join(outDir, 'results.json'), JSON.stringify(report, null, 2));
   writeFileSync(join(outDir, 'chart.html'), renderHtml(report));
   printTables(report);
@@ -336,6 +411,21 @@ function ratios(r) {
     fanoutFPacketP99: ratio(n.fanout?.steps.at(-1)?.fPacket.p99, b.fanout?.steps.at(-1)?.fPacket.p99),
     fanoutMaxConfirmedPerSec: ratio(n.fanout?.steps.find((s) => s.label === 'max')?.confirmedPerSec,
       b.fanout?.steps.find((s) => s.label === 'max')?.confirmedPerSec),
+  };
+}
+/** The N-node cluster against the single node: above 1 means more (throughput) or slower (latency, CPU). */
+function nodeRatios(r) {
+  const one = r.notesync ?? {}, many = r[clusterKind] ?? {};
+  const max = (x, sc) => x[sc]?.steps.find((s) => s.label === 'max');
+  const cpuPerPkt = (s) => s && s.server.cpuPercent / s.confirmedPerSec;
+  return {
+    steadyMaxConfirmedPerSec: ratio(max(many, 'steady')?.confirmedPerSec, max(one, 'steady')?.confirmedPerSec),
+    steadySustainedUnder50msP99: ratio(bestUnder(many.steady?.steps, 50), bestUnder(one.steady?.steps, 50)),
+    steadyServerCpuPerPacketAtMax: ratio(cpuPerPkt(max(many, 'steady')), cpuPerPkt(max(one, 'steady'))),
+    steadyFPacketP99AtMax: ratio(max(many, 'steady')?.fPacket.p99, max(one, 'steady')?.fPacket.p99),
+    fanoutMaxConfirmedPerSec: ratio(max(many, 'fanout')?.confirmedPerSec, max(one, 'fanout')?.confirmedPerSec),
+    fanoutFPacketP99: ratio(many.fanout?.steps.at(-1)?.fPacket.p99, one.fanout?.steps.at(-1)?.fPacket.p99),
+    burstAllAnsweredMs: ratio(many.burst?.allAnsweredMs, one.burst?.allAnsweredMs),
   };
 }
 function targets(r) {
@@ -391,6 +481,7 @@ function printTables(rep) {
   });
   if (idles.length) table('idle', ['server', 'attempted', 'peak', `held after ${rep.meta.params.idle.holdMs / 1000}s`, 'connect ms',
     'RSS before MB', 'RSS MB', 'RSS/conn KiB', 'heap MB', 'heap/conn KiB', 'RSS@20k MB', 'idle CPU%', 'gen CPU%', 'errors'], idles);
+  if (rep.nodeRatios) table(`notesync ${rep.meta.nodes} nodes / 1 node ratios`, ['ratio', 'value'], Object.entries(rep.nodeRatios));
   table('notesync / baseline ratios', ['ratio', 'value'], Object.entries(rep.ratios));
   table('targets', ['target', 'measured', 'met'], Object.entries(rep.targets).map(([k, v]) =>
     [k, JSON.stringify(Object.fromEntries(Object.entries(v).filter(([x]) => x !== 'met'))), v.met]));

@@ -5,6 +5,7 @@
 # Other flags: --scenarios steady,burst,idle,fanout  --servers notesync,baseline  --jfr
 #              --idle N (idle sockets, default 19800)  --jvm-opts "..."  --out DIR
 #              --ns-set key=value,key=value (notesync settings)
+#              --nodes N (also an N-node notesync cluster with a local Redis; default 1)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

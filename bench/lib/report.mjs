@@ -1,5 +1,6 @@
 // A self-contained HTML report: inline SVG charts (no scripts, no network), the tables, the raw JSON.
 const COLORS = { notesync: '#1565c0', baseline: '#c62828' };
+const color = (kind) => COLORS[kind] ?? '#2e7d32'; // the notesync cluster of --nodes N
 const esc = (s) => String(s ?? '-').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 function chart({ title, series, xLabel, yLabel, logY = false, hline = null }) {
@@ -53,10 +54,10 @@ export function renderHtml(rep) {
   const thr = [];
   for (const k of kinds) {
     const st = ladder(k);
-    lat.push({ name: `${k} confirmation p99`, color: COLORS[k], points: st.map((s) => [s.offeredPerSec, s.confirmation.p99]) });
-    lat.push({ name: `${k} confirmation p50`, color: COLORS[k], dash: '2 3', points: st.map((s) => [s.offeredPerSec, s.confirmation.p50]) });
-    lat.push({ name: `${k} fPacket p99`, color: COLORS[k], dash: '8 4', points: st.map((s) => [s.offeredPerSec, s.fPacket.p99]) });
-    thr.push({ name: `${k} confirmed packets/s`, color: COLORS[k], points: st.map((s) => [s.offeredPerSec, s.confirmedPerSec]) });
+    lat.push({ name: `${k} confirmation p99`, color: color(k), points: st.map((s) => [s.offeredPerSec, s.confirmation.p99]) });
+    lat.push({ name: `${k} confirmation p50`, color: color(k), dash: '2 3', points: st.map((s) => [s.offeredPerSec, s.confirmation.p50]) });
+    lat.push({ name: `${k} fPacket p99`, color: color(k), dash: '8 4', points: st.map((s) => [s.offeredPerSec, s.fPacket.p99]) });
+    thr.push({ name: `${k} confirmed packets/s`, color: color(k), points: st.map((s) => [s.offeredPerSec, s.confirmedPerSec]) });
   }
   const stepRows = [];
   for (const k of kinds) for (const sc of ['steady', 'fanout']) for (const s of rep.results[k][sc]?.steps ?? []) {
@@ -79,6 +80,7 @@ pre{background:#f7f7f7;padding:8px;font-size:11px;max-height:400px;overflow:auto
 <p>${esc(rep.meta.date)} · ${esc(rep.meta.cpus)} CPUs (${esc(rep.meta.cpuModel)}) · ${esc(rep.meta.memGB)} GiB · node ${esc(rep.meta.node)} · ${esc(rep.meta.java)} · git ${esc(rep.meta.git)}${rep.meta.quick ? ' · <b>quick smoke run</b>' : ''}</p>
 ${chart({ title: 'Latency vs offered load (steady scenario)', series: lat, xLabel: 'offered packets/s', yLabel: 'ms (log)', logY: true, hline: { y: 50, label: 'p99 50 ms: the ladder stops here' } })}
 ${chart({ title: 'Confirmed vs offered load', series: thr, xLabel: 'offered packets/s', yLabel: 'confirmed packets/s' })}
+${rep.nodeRatios ? `<h2>notesync ${esc(rep.meta.nodes)} nodes / 1 node ratios</h2>${htmlTable(['ratio', 'value'], Object.entries(rep.nodeRatios))}` : ''}
 <h2>notesync / baseline ratios</h2>${htmlTable(['ratio', 'value'], Object.entries(rep.ratios))}
 <h2>Targets</h2>${htmlTable(['target', 'measured', 'met'], Object.entries(rep.targets).map(([k, v]) => [k, JSON.stringify(v), v.met]))}
 <h2>Steps</h2>${htmlTable(['server', 'scenario', 'step', 'conf pkt/s', 'notes/s', 'conf p50', 'p90', 'p99', 'max', 'fPkt p50', 'p99', 'max', 'held', 'srv CPU%', 'db CPU%', 'gen CPU%', 'srv RSS MB', 'errors'], stepRows)}
