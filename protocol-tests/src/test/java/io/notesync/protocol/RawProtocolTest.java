@@ -276,6 +276,27 @@ class RawProtocolTest {
     // ---- upgrade --------------------------------------------------------------------------
 
     @Test
+    void aProbeWebSocketThatClosesBeforeTheUpgradeLeavesThePollingSessionConnected() throws Exception {
+        String sid = raw.openPollingSid();
+        assertEquals(200, raw.push(sid, "40{\"token\":\"" + server.token("prober") + "\"}").statusCode());
+        RawEngineIo.Ws ws = ws("EIO=4&transport=websocket&sid=" + sid);
+        ws.send("2probe");
+        assertEquals("3probe", ws.next(1000));
+        ws.abort();
+        Thread.sleep(100);
+
+        // The CONNECT is answered over polling, and no DISCONNECT (41) follows: the session lives on.
+        HttpResponse<String> poll = raw.poll(sid);
+        assertEquals(200, poll.statusCode());
+        assertTrue(poll.body().contains("40{"), poll.body());
+        assertFalse(java.util.Arrays.stream(poll.body().split(RawEngineIo.RS)).anyMatch(record -> record.startsWith("41")),
+                poll.body());
+        assertEquals(200, raw.push(sid, "42[\"packet\",{}]").statusCode());
+        HttpResponse<String> answer = raw.poll(sid);
+        assertTrue(answer.body().contains("packetError"), answer.body());
+    }
+
+    @Test
     void upgradeProbesThenAnswersThePendingPollWithNoopThenRefusesPolling() throws Exception {
         String sid = raw.openPollingSid();
         CompletableFuture<HttpResponse<String>> pending = raw.pollAsync(sid);

@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.notesync.socket.engineio.AbandonedProbeGuard;
 import io.notesync.socket.engineio.EngineSessions;
 import io.notesync.socket.engineio.HonestConnectionHeader;
 import io.notesync.socket.engineio.OversizeCloser;
@@ -29,6 +30,7 @@ import java.util.List;
  *  RequestGuard ........ Engine.IO requests the reference refuses: 400 {"code","message"}
  *  PacketGuard ......... invalid packets and close packets end the session; pongs; unknown namespaces
  *  UpgradeNoopHandler .. keeps polling-to-WebSocket upgrades from stalling
+ *  AbandonedProbeGuard . a probe WebSocket closing before the upgrade does not end the session
  *  ConnectObserver ..... authenticates a socket at its CONNECT
  *  packet handler, authorize handler (netty-socketio)
  *  SessionOpener ....... no namespace before CONNECT; precise heartbeat; connect timeout
@@ -47,6 +49,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final EngineSessions engineSessions;
     private final ConnectObserver connectObserver;
     private final UpgradeNoopHandler upgradeNoop = new UpgradeNoopHandler();
+    private final AbandonedProbeGuard abandonedProbeGuard = new AbandonedProbeGuard();
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private EncoderHandler encoder;
@@ -87,6 +90,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(PACKET_HANDLER, RequestGuard.NAME, requestGuard);
         pipeline.addBefore(PACKET_HANDLER, PacketGuard.NAME, packetGuard);
         pipeline.addBefore(PACKET_HANDLER, UpgradeNoopHandler.NAME, upgradeNoop);
+        pipeline.addBefore(PACKET_HANDLER, AbandonedProbeGuard.NAME, abandonedProbeGuard);
         pipeline.addBefore(PACKET_HANDLER, ConnectObserver.NAME, connectObserver);
         pipeline.addAfter(AUTHORIZE_HANDLER, SessionOpener.NAME, sessionOpener);
         pipeline.addLast(OversizeCloser.NAME, oversizeCloser);

@@ -2,6 +2,7 @@ package io.notesync.socket.engineio;
 
 import com.corundumstudio.socketio.handler.ClientHead;
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +61,11 @@ public final class EngineSession {
 
     void webSocket(Channel channel) {
         this.webSocket = channel;
+        channel.attr(OF_WEBSOCKET).set(this);
     }
+
+    /** The session a WebSocket channel was opened for (an upgrade probe, or the upgraded transport). */
+    static final AttributeKey<EngineSession> OF_WEBSOCKET = AttributeKey.valueOf("notesync.engineSessionOfWebSocket");
 
     /** Replaces the heartbeat timer (next ping, or the deadline for its pong); false once ended. */
     synchronized boolean heartbeat(ScheduledFuture<?> next) {
