@@ -39,6 +39,8 @@ public final class SocketServer implements AutoCloseable {
 
     public static final String SOCKET_IO_PATH = "/socket.io";
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
+    /** Netty's own graceful stop gives each event loop group up to 15 s. */
+    private static final Duration NETTY_STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final SocketIOServer server;
     private final ScheduledExecutorService timers;
@@ -190,11 +192,27 @@ public final class SocketServer implements AutoCloseable {
     public void close() {
         try {
             drain(shutdownTimeout);
+            stopNetty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
         timers.shutdownNow();
         engineTimers.shutdownNow();
+    }
+
+    /**
+     * netty-socketio's stop() waits without a bound for its event loops to terminate. A server
+     * that had run for hours under test traffic was seen waiting there forever after SIGTERM, its
+     * loops idle; not reproduced on a fresh server. Bounded here, so the rest of the shutdown (the
+     * writer, the store) still runs and the process exits.
+     */
+    private void stopNetty() throws InterruptedException {
+        Thread stopper = new Thread(server::stop, "socketio-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        stopper.join(NETTY_STOP_TIMEOUT.toMillis());
+        if (stopper.isAlive()) {
+            log.warn("netty-socketio did not stop within {} s; going on with the shutdown", NETTY_STOP_TIMEOUT.toSeconds());
+        }
     }
 }
