@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -78,7 +79,7 @@ public final class SocketServer implements AutoCloseable {
         ConnectTimeout connectTimeout = new ConnectTimeout(engineTimers, engineSessions, socketio.connectTimeoutMs());
         server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlers,
                 new RequestGuard(SOCKET_IO_PATH + "/", engineSessions),
-                new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null),
+                new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null, Set.of(PacketFlow.EVENT)),
                 new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
                 engineSessions,
                 new ConnectObserver(defaultNamespace, gate)));

@@ -11,10 +11,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.CharsetUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -36,13 +39,17 @@ import java.util.function.Predicate;
 public final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     public static final String NAME = "notesyncEngineIoPacketGuard";
+    private static final Logger log = LoggerFactory.getLogger(PacketGuard.class);
     private static final char RECORD_SEPARATOR = '\u001e';
 
     private final EngineSessions sessions;
     private final Heartbeat heartbeat;
     private final Predicate<String> namespaceExists;
+    private final Set<String> knownEvents;
 
-    public PacketGuard(EngineSessions sessions, Heartbeat heartbeat, Predicate<String> namespaceExists) {
+    /** @param knownEvents the events notesync listens to; others are logged at debug and ignored */
+    public PacketGuard(EngineSessions sessions, Heartbeat heartbeat, Predicate<String> namespaceExists, Set<String> knownEvents) {
+        this.knownEvents = Set.copyOf(knownEvents);
         this.sessions = sessions;
         this.heartbeat = heartbeat;
         this.namespaceExists = namespaceExists;
@@ -121,7 +128,14 @@ public final class PacketGuard extends ChannelInboundHandlerAdapter {
                 session.disconnected(namespace);
                 return Verdict.KEEP;
             case NAMESPACE_PACKET:
-                return session.isConnectedTo(namespace) ? Verdict.KEEP : Verdict.CLOSE_SESSION;
+                if (!session.isConnectedTo(namespace)) {
+                    return Verdict.CLOSE_SESSION;
+                }
+                if (packet.event() != null && !knownEvents.contains(packet.event())) {
+                    // Not an error for the client (netty-socketio ignores it); worth seeing when debugging one.
+                    log.debug("session {}: unknown event '{}' ignored", session.head().getSessionId(), packet.event());
+                }
+                return Verdict.KEEP;
             default:
                 return Verdict.KEEP;
         }

@@ -31,10 +31,13 @@ public final class PacketSyntax {
         OTHER
     }
 
-    /** @param namespace netty-socketio's name for it: {@code ""} for the main namespace {@code /} */
-    public record Parsed(Kind kind, String namespace) {
+    /**
+     * @param namespace netty-socketio's name for it: {@code ""} for the main namespace {@code /}
+     * @param event an event's name, when the packet is an event named by a string; else null
+     */
+    public record Parsed(Kind kind, String namespace, String event) {
         static Parsed of(Kind kind) {
-            return new Parsed(kind, null);
+            return new Parsed(kind, null, null);
         }
     }
 
@@ -100,7 +103,8 @@ public final class PacketSyntax {
             // CONNECT_ERROR only ever goes from server to client.
             default -> Kind.INVALID;
         };
-        return new Parsed(kind, namespace);
+        boolean namedEvent = (type == '2' || type == '5') && kind == Kind.NAMESPACE_PACKET && payload.get(0).isTextual();
+        return new Parsed(kind, namespace, namedEvent ? payload.get(0).asText() : null);
     }
 
     private static boolean isEvent(JsonNode payload) {
