@@ -74,7 +74,7 @@ public final class NotesyncServer implements AutoCloseable {
             }
             MongoConnection mongo = new MongoConnection(connectionString, config.mongodb());
             started.add(mongo);
-            MongoNoteRepository repository = new MongoNoteRepository(mongo.database(), config.mongodb(), config.writer());
+            MongoNoteRepository repository = new MongoNoteRepository(mongo, config.mongodb(), config.writer());
             started.add(repository);
             UserRepository userRepository = new MongoUserRepository(mongo.database());
             PasswordHasher hasher = new PasswordHasher(config.auth().passwordHashCost());

@@ -9,11 +9,15 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.notesync.config.NotesyncConfig;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
 /** One MongoDB client for the configured database, shared by every repository. */
 public final class MongoConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MongoConnection.class);
 
     private final MongoClient client;
     private final MongoDatabase database;
@@ -52,6 +56,7 @@ public final class MongoConnection implements AutoCloseable {
             database.runCommand(new Document("ping", 1));
             return true;
         } catch (MongoException e) {
+            log.debug("database ping failed: {}", e.getMessage());
             return false;
         }
     }

@@ -2,7 +2,6 @@ package io.notesync.store;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
@@ -18,8 +17,6 @@ import io.notesync.notes.StoredPacket;
 import io.notesync.notes.VideoSummary;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,18 +35,17 @@ import static io.notesync.store.PacketDocuments.VIDEO_URL;
 /** Notes in MongoDB, one document per packet (see {@link PacketDocuments}). */
 public final class MongoNoteRepository implements NoteRepository, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(MongoNoteRepository.class);
     static final String COLLECTION = "packets";
 
-    private final MongoDatabase database;
+    private final MongoConnection connection;
     private final MongoCollection<Document> packets;
     private final NoteWriter writer;
     private final long timeoutMs;
 
-    public MongoNoteRepository(MongoDatabase database, NotesyncConfig.MongoDb config, NotesyncConfig.Writer writerConfig) {
+    public MongoNoteRepository(MongoConnection connection, NotesyncConfig.MongoDb config, NotesyncConfig.Writer writerConfig) {
         this.timeoutMs = config.timeoutMs();
-        this.database = database;
-        this.packets = database.getCollection(COLLECTION);
+        this.connection = connection;
+        this.packets = connection.database().getCollection(COLLECTION);
         createIndexes();
         this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.maxDelayMs(),
                 writerConfig.inFlightBatches());
@@ -117,13 +113,7 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
 
     @Override
     public boolean isAvailable() {
-        try {
-            database.runCommand(new Document("ping", 1));
-            return true;
-        } catch (MongoException e) {
-            log.debug("database ping failed: {}", e.getMessage());
-            return false;
-        }
+        return connection.ping();
     }
 
     @Override
