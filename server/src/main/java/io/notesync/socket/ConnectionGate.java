@@ -66,13 +66,21 @@ final class ConnectionGate {
             if (draining || sessions.of(client) != null || refused.containsKey(client.getSessionId())) {
                 return;
             }
-            if (verifier.check(tokenOf(client.getHandshakeData())) instanceof TokenCheck.Valid valid
-                    && sessions.tryOpen(client, valid.username(), valid.expiresAt()) != null) {
-                client.joinRoom(valid.username());
-                log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
-                        client.getTransport().getValue(), client.getRemoteAddress());
+            if (verifier.check(tokenOf(client.getHandshakeData())) instanceof TokenCheck.Valid valid) {
+                admit(client, valid);
             }
         }
+    }
+
+    /** Opens the socket's session and joins its user's room; false when the user holds the most sockets allowed. */
+    private boolean admit(SocketIOClient client, TokenCheck.Valid valid) {
+        if (sessions.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+            return false;
+        }
+        client.joinRoom(valid.username());
+        log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
+                client.getTransport().getValue(), client.getRemoteAddress());
+        return true;
     }
 
     /** The socket is gone: forget its decision. */
@@ -87,14 +95,11 @@ final class ConnectionGate {
             if (draining) {
                 return refuse(client, "shuttingDown", "the server is shutting down; reconnect");
             }
-            if (sessions.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+            if (!admit(client, valid)) {
                 log.info("socket {} refused at connect: user {} holds the most sockets allowed", client.getSessionId(),
                         valid.username());
                 return refuse(client, "tooManyConnections", "this user has too many open sockets; close one and reconnect");
             }
-            client.joinRoom(valid.username());
-            log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(), transport,
-                    client.getRemoteAddress());
             return null;
         }
         TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;

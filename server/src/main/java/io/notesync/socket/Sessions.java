@@ -43,7 +43,10 @@ final class Sessions {
         this.lastSocketClosed = lastSocketClosed;
     }
 
-    /** Opens a session, or returns null when the user already holds the most sockets allowed. */
+    /**
+     * Opens a session, or returns null when the user already holds the most sockets allowed. The
+     * caller holds the client's lock and has checked it has no session yet (ConnectionGate).
+     */
     SocketSession tryOpen(SocketIOClient client, String username, Instant expiresAt) {
         boolean[] admitted = {false};
         socketsPerUser.compute(username, (user, count) -> {
@@ -58,9 +61,7 @@ final class Sessions {
             return null;
         }
         SocketSession session = new SocketSession(client, username, expiresAt);
-        if (sessions.putIfAbsent(client.getSessionId(), session) != null) {
-            return null;
-        }
+        sessions.put(client.getSessionId(), session);
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
         return session;
     }
