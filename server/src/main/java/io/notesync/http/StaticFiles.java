@@ -1,7 +1,6 @@
 package io.notesync.http;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -112,11 +111,7 @@ public final class StaticFiles extends ChannelInboundHandlerAdapter {
                     .set(HttpHeaderNames.CACHE_CONTROL, file.cacheControl())
                     .set("X-Content-Type-Options", "nosniff")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, withBody ? file.content().length : 0);
-            if (HttpUtil.isKeepAlive(request)) {
-                ctx.writeAndFlush(response);
-            } else {
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            }
+            HttpResponses.send(ctx, HttpUtil.isKeepAlive(request), response);
         } finally {
             ReferenceCountUtil.release(msg);
         }
