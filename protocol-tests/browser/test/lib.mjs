@@ -40,10 +40,13 @@ export async function openExt(context, api, { origin = env.appOrigin, transports
   return page;
 }
 
-/** The web app from the allowed second origin, logged in through its form. */
-export async function openApp(context, api, { origin = env.appOrigin, user = env.user, transports } = {}) {
+/**
+ * The web app, logged in through its form: by default the copy on the allowed second origin, whose
+ * page names notesync (env.url) in its notesync-origin meta tag; `origin: env.url` for notesync's own.
+ */
+export async function openApp(context, { origin = env.appOrigin, user = env.user, transports } = {}) {
   const page = await context.newPage();
-  const query = new URLSearchParams({ api, ...(transports ? { transports } : {}) });
+  const query = new URLSearchParams(transports ? { transports } : {});
   await page.goto(`${origin}/index.html?${query}`);
   await page.waitForSelector('#login-view:not([hidden]), #app-view:not([hidden])');
   if (await page.isVisible('#login-view')) {

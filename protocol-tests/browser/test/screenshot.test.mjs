@@ -31,7 +31,7 @@ test('a screenshot of the app with notes', async () => {
   await waitFor(ext, (n) => window.ext.confirmed.length === n, NOTES.length);
   await ext.close();
 
-  const app = await openApp(context, env.url, { user: env.screenshotUser });
+  const app = await openApp(context, { user: env.screenshotUser });
   await openVideo(app, LECTURE);
   await waitFor(app, () => document.querySelectorAll('#videos li').length === 2);
   await app.fill('#note-time', '25:40');

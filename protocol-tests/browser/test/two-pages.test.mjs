@@ -11,7 +11,7 @@ after(async () => { await browser?.close(); });
 test('a note added in the app or the extension page shows in the other exactly once, and both outboxes empty', async () => {
   const context = await browser.newContext();
   const video = randomVideo();
-  const app = await openApp(context, env.url);
+  const app = await openApp(context);
   await openVideo(app, video);
   const ext = await openExt(context, env.url, { login: false }); // the app's login cookie is enough
   await ext.evaluate(() => window.ext.client.start());

@@ -12,7 +12,7 @@ test('a note of HTML shows as text and no dialog opens', async () => {
   const dialogs = [];
   context.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
   const video = randomVideo();
-  const app = await openApp(context, env.url);
+  const app = await openApp(context);
   app.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss().catch(() => {}); });
   await openVideo(app, video);
   const typed = '<img src=x onerror=alert(1)>';

@@ -1,19 +1,44 @@
 // The notesync web app: log in, list your videos, read a video's notes, see new ones live,
 // add notes through the reference client. Plain ES modules, no framework, no build.
 //
-// It talks to the notesync at `?api=<origin>` (default: the origin it is served from), so it can
-// be served from another origin that notesync's config allows. Note text is always set with
-// textContent: notes are untrusted text, never HTML.
+// It talks only to the notesync it was loaded from: nothing in the address bar (query, fragment)
+// or in storage can point it elsewhere, since a crafted link that did so would hand the
+// attacker the password, the refresh cookie's access tokens and a script in this origin
+// (PROTOCOL.md). Its code, the socket.io-client bundle included, comes from the page's own origin.
+// An operator who copies these files to another origin of the same site names notesync in the
+// page itself, `<meta name="notesync-origin" content="https://notes.example.com">` in
+// index.html: something only the operator controls. Note text is always set with textContent:
+// notes are untrusted text, never HTML.
 
+import { io } from './socket.io/socket.io.esm.min.js';
 import { NotesyncClient, localStorageOutbox } from './client/notesync-client.js';
 
-const params = new URLSearchParams(location.search);
-const api = (params.get('api') ?? location.origin).replace(/\/$/, '');
+const api = configuredOrigin();
+
+/** The operator's `notesync-origin` meta tag (an http(s) origin), else the page's own origin. */
+function configuredOrigin() {
+  const value = document.querySelector('meta[name="notesync-origin"]')?.content?.trim();
+  if (!value) {
+    return location.origin;
+  }
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+      return url.origin;
+    }
+  } catch {
+    // falls through
+  }
+  console.warn(`notesync-origin "${value}" is not an http(s) origin; using ${location.origin}`);
+  return location.origin;
+}
 
 /** `?transports=polling` (or websocket) picks socket.io-client's transports; the default upgrades. */
 function socketOptions() {
-  const transports = params.get('transports');
-  return transports ? { transports: transports.split(',') } : {};
+  const allowed = ['polling', 'websocket'];
+  const transports = (new URLSearchParams(location.search).get('transports') ?? '').split(',')
+    .filter((name) => allowed.includes(name));
+  return transports.length > 0 ? { transports } : {};
 }
 const $ = (id) => document.getElementById(id);
 
@@ -95,7 +120,6 @@ async function signedIn(body) {
   $('app-view').hidden = false;
   $('logout').hidden = false;
   $('who').textContent = body.username;
-  const { io } = await import(`${api}/socket.io/socket.io.esm.min.js`);
   // One outbox per user, so notes written before a logout are never sent under another account.
   const client = new NotesyncClient({ url: api, io, storage: localStorageOutbox(`notesync.outbox.${body.username}:`),
     socketOptions: socketOptions() });

@@ -12,6 +12,7 @@ import io.notesync.auth.UserRepository;
 import io.notesync.cluster.ClusterStoreFactory;
 import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.http.ContentSecurityPolicy;
 import io.notesync.http.HttpApi;
 import io.notesync.http.OriginGate;
 import io.notesync.http.OriginPolicy;
@@ -127,7 +128,8 @@ public final class NotesyncServer implements AutoCloseable {
                     // and ahead of netty-socketio, which would take /socket.io/socket.io.js as a
                     // polling request.
                     List.of(new PipelineHandler(OriginGate.NAME, origins),
-                            new PipelineHandler(StaticFiles.NAME, new StaticFiles()),
+                            new PipelineHandler(StaticFiles.NAME,
+                                    new StaticFiles(new ContentSecurityPolicy(config.http().publicUrl()))),
                             new PipelineHandler(HttpApi.NAME, http)),
                     metrics, clock, storeFactory);
             sockets.start();

@@ -55,6 +55,9 @@ class BrowserTest {
         offlineSettings.put("server.port", Integer.toString(freePort()));
         offlineDataDir = TestServer.temporaryDataDir();
         offlineServer = TestServer.start(offlineDataDir, offlineSettings);
+        // Both copies of the web app name the main server in their page, as an operator would.
+        appOrigin.notesyncOrigin(localhost(server));
+        otherOrigin.notesyncOrigin(localhost(server));
         for (TestServer s : new TestServer[] {server, expiryServer, offlineServer}) {
             s.addUser(USER, PASSWORD);
             s.addUser(SCREENSHOT_USER, PASSWORD);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
@@ -28,6 +29,10 @@ import java.util.Map;
  * The web app, the reference client and the socket.io-client browser bundle, from the jar. Read
  * once at start (they are small) and answered with an ETag, so browsers revalidate cheaply. Sits
  * ahead of netty-socketio, because the bundle lives under its path as it does on the Node server.
+ *
+ * <p>Every answer carries the pages' {@link ContentSecurityPolicy}, {@code Referrer-Policy:
+ * no-referrer} (a page URL never leaks to other servers) and {@code nosniff}. HEAD answers the
+ * headers GET would, {@code Content-Length} included.
  */
 @ChannelHandler.Sharable
 public final class StaticFiles extends ChannelInboundHandlerAdapter {
@@ -52,8 +57,10 @@ public final class StaticFiles extends ChannelInboundHandlerAdapter {
             Map.entry("/socket.io/socket.io.esm.min.js.map", "socket.io/socket.io.esm.min.js.map"));
 
     private final Map<String, File> files = new LinkedHashMap<>();
+    private final ContentSecurityPolicy policy;
 
-    public StaticFiles() {
+    public StaticFiles(ContentSecurityPolicy policy) {
+        this.policy = policy;
         ROUTES.forEach((path, resource) -> files.put(path, load(resource)));
     }
 
@@ -105,12 +112,16 @@ public final class StaticFiles extends ChannelInboundHandlerAdapter {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK,
                     withBody ? Unpooled.wrappedBuffer(file.content()) : Unpooled.EMPTY_BUFFER);
+            boolean tls = ctx.pipeline().get(SslHandler.class) != null;
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, file.contentType())
                     .set(HttpHeaderNames.ETAG, file.etag())
                     .set(HttpHeaderNames.CACHE_CONTROL, file.cacheControl())
+                    .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, policy.forRequest(request.headers().get(HttpHeaderNames.HOST), tls))
+                    .set("Referrer-Policy", "no-referrer")
                     .set("X-Content-Type-Options", "nosniff")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, withBody ? file.content().length : 0);
+                    // HEAD and 304 too: the length a 200 to GET sends (RFC 9110 8.6), with no body.
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, file.content().length);
             HttpResponses.send(ctx, HttpUtil.isKeepAlive(request), response);
         } finally {
             ReferenceCountUtil.release(msg);
