@@ -11,6 +11,7 @@ import io.notesync.auth.UserAccounts;
 import io.notesync.auth.UserRepository;
 import io.notesync.cluster.ClusterStoreFactory;
 import io.notesync.cluster.RedisFanout;
+import io.notesync.config.ExposureCheck;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.http.ContentSecurityPolicy;
 import io.notesync.http.HttpApi;
@@ -59,6 +60,7 @@ public final class NotesyncServer implements AutoCloseable {
     }
 
     public static NotesyncServer start(NotesyncConfig config) {
+        ExposureCheck.requireSafeToListen(config);
         Clock clock = Clock.systemUTC();
         // Built in start order; closed in reverse.
         List<AutoCloseable> started = new ArrayList<>();

@@ -44,6 +44,22 @@ final class ServerProcess implements AutoCloseable {
     }
 
     ServerProcess start() {
+        launch();
+        awaitHealthy(Duration.ofSeconds(30));
+        return this;
+    }
+
+    /** For a server that must refuse to start: its exit code, once it has exited (its output is in {@link #log()}). */
+    int startExpectingExit(Duration timeout) throws InterruptedException {
+        launch();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the server did not exit within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -60,8 +76,6 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitHealthy(Duration.ofSeconds(30));
-        return this;
     }
 
     int port() {

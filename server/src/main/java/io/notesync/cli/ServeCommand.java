@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
         description = {"Starts the server.",
                 "With no mongodb.uri it runs an embedded MongoDB-protocol store in storage.dataDir."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:the configuration is invalid", "1:the server failed to start"})
+        exitCodeList = {"0:stopped by a signal", "2:the configuration is invalid or unsafe", "1:the server failed to start"})
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -37,6 +37,10 @@ final class ServeCommand implements Callable<Integer> {
         NotesyncServer server;
         try {
             server = NotesyncServer.start(config);
+        } catch (ConfigException e) {
+            // Valid, but not safe to start as set (a public secret on a network address).
+            System.err.println("notesync: cannot start: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             log.error("notesync could not start: {}", e.getMessage(), e);
             return 1;
