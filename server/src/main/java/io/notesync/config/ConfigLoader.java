@@ -38,7 +38,8 @@ public final class ConfigLoader {
             Map.entry("NOTESYNC_CONNECT_TIMEOUT_MS", "socketio.connectTimeoutMs"),
             Map.entry("NOTESYNC_REDIS_URI", "cluster.redis.uri"),
             Map.entry("NOTESYNC_ALLOWED_ORIGINS", "http.allowedOrigins"),
-            Map.entry("NOTESYNC_PUBLIC_URL", "http.publicUrl"));
+            Map.entry("NOTESYNC_PUBLIC_URL", "http.publicUrl"),
+            Map.entry("NOTESYNC_METRICS_TOKEN", "metrics.token"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -69,6 +69,17 @@ final class ConfigValidator {
 
         validateCookie(config.cookie());
         validateHttp(config.http());
+        validateMetrics(config.metrics());
+    }
+
+    /** Long enough not to be guessed; visible ASCII, since it travels in an HTTP header. */
+    private static final Pattern METRICS_TOKEN = Pattern.compile("[\\x21-\\x7E]{32,}");
+
+    private static void validateMetrics(NotesyncConfig.Metrics metrics) {
+        if (metrics.token() != null) {
+            require(METRICS_TOKEN.matcher(metrics.token()).matches(), "metrics.token",
+                    "must be at least 32 visible ASCII characters without spaces (e.g. openssl rand -hex 32), or null to turn /metrics off");
+        }
     }
 
     /** An origin as browsers send it: scheme://host[:port], nothing after. */

@@ -17,7 +17,8 @@ public record NotesyncConfig(
         Cluster cluster,
         Login login,
         Cookie cookie,
-        Http http) {
+        Http http,
+        Metrics metrics) {
 
     public record Server(String host, int port, long shutdownTimeoutMs) {
         public Duration shutdownTimeout() {
@@ -118,5 +119,9 @@ public record NotesyncConfig(
             }
             allowedOrigins = List.copyOf(origins);
         }
+    }
+
+    /** {@code token} null: /metrics is off; set, it is served to {@code Authorization: Bearer <token>} only. */
+    public record Metrics(String token) {
     }
 }

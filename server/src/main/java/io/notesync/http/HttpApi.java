@@ -60,6 +60,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private final AuthRoutes auth;
     private final Executor blocking;
     private final NotesyncMetrics metrics;
+    private final MetricsAccess metricsAccess;
     private final BooleanSupplier clusterUp;
 
     /**
@@ -71,6 +72,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
                    RefreshTokens refreshTokens, TokenIssuer issuer, NotesyncConfig config, Executor blocking,
                    NotesyncMetrics metrics, BooleanSupplier clusterUp) {
         this.metrics = metrics;
+        this.metricsAccess = new MetricsAccess(config.metrics().token());
         this.clusterUp = clusterUp;
         this.socketIoPath = socketIoPath;
         this.verifier = verifier;
@@ -120,7 +122,10 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             case "/health" -> request -> HttpAnswer.ok(health());
             case "/api/notes" -> request -> HttpAnswer.ok(notes(request));
             case "/api/videos" -> request -> HttpAnswer.ok(videos(request.header(HttpHeaderNames.AUTHORIZATION)));
-            case "/metrics" -> request -> HttpAnswer.ok(new HttpResponses.PlainText(PROMETHEUS_TEXT, metrics.scrape()));
+            case "/metrics" -> request -> {
+                metricsAccess.check(request.header(HttpHeaderNames.AUTHORIZATION));
+                return HttpAnswer.ok(new HttpResponses.PlainText(PROMETHEUS_TEXT, metrics.scrape()));
+            };
             case "/auth/login" -> {
                 allowed = HttpMethod.POST;
                 yield auth::login;

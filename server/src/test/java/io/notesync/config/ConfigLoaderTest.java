@@ -125,10 +125,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMetricsTokenIsOffByDefaultLongWhenSetAndNamedWhenNot() {
+        assertNull(ConfigLoader.load(null, Map.of(), WITH_SECRET).metrics().token());
+        String token = "0123456789abcdef0123456789abcdef";
+        assertEquals(token, ConfigLoader.load(null, Map.of("NOTESYNC_METRICS_TOKEN", token), WITH_SECRET).metrics().token());
+        for (String bad : new String[] {"short", "0123456789abcdef 0123456789abcdef"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of(), Map.of("auth.secret", SECRET, "metrics.token", bad)));
+            assertTrue(e.getMessage().contains("'metrics.token'"), e.getMessage());
+        }
+    }
+
+    @Test
     void theExampleConfigFileIsValid() {
         Path example = Path.of("..", "config", "notesync.yml");
         NotesyncConfig config = ConfigLoader.load(example, Map.of(), Map.of());
         assertEquals(8080, config.server().port());
+        assertEquals("127.0.0.1", config.server().host(), "the README's run command stays on loopback with the published secret");
     }
 
     @Test
