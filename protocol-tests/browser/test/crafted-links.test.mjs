@@ -103,26 +103,28 @@ async function problems(page, link) {
 
 test('a logged-in user following a crafted link: nothing reaches the other origin, no token leaves', async () => {
   const found = [];
+  const context = await browser.newContext();
+  await openApp(context, { origin: env.url }); // logged in on notesync's own page: the refresh cookie is set
   for (const link of variants()) {
     seen.length = 0;
     mode = 'token';
-    const context = await browser.newContext();
-    await openApp(context, { origin: env.url }); // logged in on notesync's own page: the refresh cookie is set
     const page = await context.newPage();
     await page.goto(env.url + link);
     await settle(page);
     found.push(...await problems(page, link));
-    await context.close();
+    await page.close();
   }
+  await context.close();
   assert.deepEqual(found, []);
 });
 
 test('a user logging in after a crafted link: the password goes to notesync only', async () => {
   const found = [];
+  const context = await browser.newContext();
   for (const link of variants()) {
     seen.length = 0;
     mode = 'password';
-    const context = await browser.newContext();
+    await context.clearCookies(); // logged out: the app asks for the password
     const page = await context.newPage();
     await page.goto(env.url + link);
     await page.waitForSelector('#login-view:not([hidden])');
@@ -134,7 +136,8 @@ test('a user logging in after a crafted link: the password goes to notesync only
       found.push(`${link}: the password was sent to the other origin`);
     }
     found.push(...await problems(page, link));
-    await context.close();
+    await page.close();
   }
+  await context.close();
   assert.deepEqual(found, []);
 });

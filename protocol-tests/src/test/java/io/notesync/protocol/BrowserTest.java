@@ -109,7 +109,7 @@ class BrowserTest {
         env.put("NOTESYNC_SCREENSHOT", System.getProperty("notesync.screenshot",
                 browserDir().resolve("test-results/screenshot.png").toString()));
         // NOTESYNC_BROWSER_TESTS narrows the run to some files, e.g. offline.test.mjs.
-        return NodeTestSuite.run(browserDir(), env, "NOTESYNC_BROWSER_TESTS", Duration.ofMinutes(5));
+        return NodeTestSuite.run(browserDir(), env, "NOTESYNC_BROWSER_TESTS", Duration.ofMinutes(10));
     }
 
     private static Path browserDir() {
