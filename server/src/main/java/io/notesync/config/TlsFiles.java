@@ -70,7 +70,7 @@ public record TlsFiles(List<X509Certificate> chain, PrivateKey key) {
         }
     }
 
-    private static PrivateKey privateKey(String file) {
+    static PrivateKey privateKey(String file) {
         String pem = read(KEY_KEY, file);
         Matcher block = PEM_BLOCK.matcher(pem);
         while (block.find()) {

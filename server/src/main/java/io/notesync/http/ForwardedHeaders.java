@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * <p>The client is the right-most address in {@code X-Forwarded-For} (or, when the proxy sends
  * none, in {@code Forwarded}'s {@code for=}) that is not itself a trusted proxy: addresses to its
  * left were written by the client or by proxies nobody vouches for. Scheme and host come from the
- * right-most {@code X-Forwarded-Proto} / {@code X-Forwarded-Host} (or {@code Forwarded}'s
- * {@code proto=} / {@code host=}), which the nearest proxy wrote. Pure, so it is tested alone.
+ * right-most {@code X-Forwarded-Proto} / {@code X-Forwarded-Host} (when absent, {@code Forwarded}'s
+ * {@code proto=} / {@code host=}), which the nearest proxy wrote. The X- headers win because the
+ * common proxies (nginx, HAProxy, cloud balancers) write those and pass a client's
+ * {@code Forwarded} through untouched. Pure, so it is tested alone.
  */
 public final class ForwardedHeaders {
 
@@ -55,7 +57,7 @@ public final class ForwardedHeaders {
             return new Source(peerText, directScheme, host);
         }
         List<String> forwardedFor = listOf(headers.getAll(X_FORWARDED_FOR));
-        List<List<String[]>> forwarded = forwardedFor.isEmpty() ? forwardedElements(headers.getAll(FORWARDED)) : List.of();
+        List<List<String[]>> forwarded = forwardedElements(headers.getAll(FORWARDED));
         List<String> chain = forwardedFor.isEmpty() ? parameterOf(forwarded, "for") : forwardedFor;
 
         String client = peerText;
@@ -72,8 +74,8 @@ public final class ForwardedHeaders {
             }
         }
 
-        String scheme = lastOf(forwardedFor.isEmpty() ? parameterOf(forwarded, "proto") : listOf(headers.getAll(X_FORWARDED_PROTO)));
-        String forwardedHost = lastOf(forwardedFor.isEmpty() ? parameterOf(forwarded, "host") : listOf(headers.getAll(X_FORWARDED_HOST)));
+        String scheme = lastOf(firstNonEmpty(listOf(headers.getAll(X_FORWARDED_PROTO)), parameterOf(forwarded, "proto")));
+        String forwardedHost = lastOf(firstNonEmpty(listOf(headers.getAll(X_FORWARDED_HOST)), parameterOf(forwarded, "host")));
         scheme = scheme == null ? null : scheme.toLowerCase(Locale.ROOT);
         return new Source(client,
                 "http".equals(scheme) || "https".equals(scheme) ? scheme : directScheme,
@@ -143,6 +145,10 @@ public final class ForwardedHeaders {
             }
         }
         return values;
+    }
+
+    private static List<String> firstNonEmpty(List<String> preferred, List<String> otherwise) {
+        return preferred.isEmpty() ? otherwise : preferred;
     }
 
     private static String lastOf(List<String> values) {

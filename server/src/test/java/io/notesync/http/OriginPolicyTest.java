@@ -49,4 +49,14 @@ class OriginPolicyTest {
         assertEquals(SAME_ORIGIN, proxied.judge("https://notes.example.com", "http", "10.0.0.5:8080"));
         assertEquals(REFUSED, proxied.judge("https://evil.example.com", "http", "10.0.0.5:8080"));
     }
+
+    @Test
+    void theOwnOriginFollowsTheScheme() {
+        OriginPolicy policy = new OriginPolicy(List.of(), null);
+        // notesync with server.tls, or behind a trusted proxy that says X-Forwarded-Proto: https
+        assertEquals(SAME_ORIGIN, policy.judge("https://notes.example.com", "https", "notes.example.com"));
+        assertEquals(SAME_ORIGIN, policy.judge("https://notes.example.com", "https", "notes.example.com:443"));
+        assertEquals(REFUSED, policy.judge("http://notes.example.com", "https", "notes.example.com"));
+        assertEquals(REFUSED, policy.judge("https://notes.example.com", "http", "notes.example.com"));
+    }
 }
