@@ -15,6 +15,7 @@ import io.notesync.socket.engineio.OversizeCloser;
 import io.notesync.socket.engineio.PacketGuard;
 import io.notesync.socket.engineio.RequestGuard;
 import io.notesync.socket.engineio.SessionOpener;
+import io.notesync.socket.engineio.TlsReentryBypass;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,8 @@ import java.util.List;
 /**
  * netty-socketio's pipeline with our handlers around its own, in this order:
  * <pre>
- *  TLS (netty's SslHandler from server.tls, in netty-socketio's place for it; absent without TLS)
+ *  TlsReentryBypass, TLS (netty's SslHandler from server.tls, in netty-socketio's place for it);
+ *  both absent without TLS
  *  http decoder, encoder (moved ahead of the aggregator), aggregator (netty-socketio)
  *  the front handlers in order: the Origin gate, then the HTTP API on the same port (so a
  *  client's relative fetch('/refresh') reaches it)
@@ -53,6 +55,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final EngineSessions engineSessions;
     private final ConnectObserver connectObserver;
     private final UpgradeNoopHandler upgradeNoop = new UpgradeNoopHandler();
+    private final TlsReentryBypass tlsReentryBypass = new TlsReentryBypass();
     private final AbandonedProbeGuard abandonedProbeGuard = new AbandonedProbeGuard();
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
@@ -87,6 +90,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     @Override
     protected void addSslHandler(ChannelPipeline pipeline) {
         if (tls != null) {
+            pipeline.addLast(TlsReentryBypass.NAME, tlsReentryBypass);
             pipeline.addLast(SSL_HANDLER, tls.newHandler(pipeline.channel().alloc()));
         }
     }
