@@ -15,10 +15,11 @@ import io.netty.handler.ssl.SslHandler;
  * handling that HTTP request, and releases the request, and so the packets' buffer, when the call
  * returns. With TLS the first handler after the head is the SslHandler, which at that moment is
  * in the middle of decoding the record that carried the request; netty's ByteToMessageDecoder
- * queues what reaches it re-entrantly until its decode is done (since netty 4.1.11x), so the
- * packets arrived after their buffer was freed: {@code IllegalReferenceCountException: refCnt: 0}
- * and a dropped connection for every polling POST and WebSocket frame over TLS (seen here on
- * netty 4.1.137 and 4.2.18; netty-socketio issue 1062 reports the same with its own TLS).
+ * queues what reaches it re-entrantly until its decode is done (its {@code inputMessages} queue),
+ * so the packets arrived after their buffer was freed: {@code IllegalReferenceCountException:
+ * refCnt: 0} and a dropped connection for every polling POST and WebSocket frame over TLS (seen
+ * here on netty 4.1.137 and 4.2.18; netty-socketio issue 1062 reports the same with its own
+ * key-store TLS on netty 4.1.130, and none on 4.1.115).
  * The SslHandler only ever decodes ByteBufs, so skipping it for other messages changes nothing else.
  * Pinned by protocol-tests js/test/tls.test.mjs and browser/test/tls.test.mjs.
  */
