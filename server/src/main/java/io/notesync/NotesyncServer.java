@@ -14,6 +14,7 @@ import io.notesync.cluster.RedisFanout;
 import io.notesync.config.ExposureCheck;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.http.ContentSecurityPolicy;
+import io.notesync.http.ForwardedHeaders;
 import io.notesync.http.HttpApi;
 import io.notesync.http.OriginGate;
 import io.notesync.http.OriginPolicy;
@@ -120,10 +121,14 @@ public final class NotesyncServer implements AutoCloseable {
                 metrics.cluster(fanout, f -> f.connected() ? 1 : 0, RedisFanout::lostBroadcasts);
             }
 
+            // Who a request is from (login throttle, logs) and which origin it was addressed to:
+            // the TCP peer, or the forwarded headers when that peer is a trusted proxy.
+            ForwardedHeaders forwarded = new ForwardedHeaders(config.http().trustedProxyRanges(),
+                    config.server().tls().enabled());
             HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, login, refreshTokens, issuer,
-                    config, blocking, metrics, fanout == null ? null : fanout::connected);
+                    config, blocking, metrics, fanout == null ? null : fanout::connected, forwarded);
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
-                    SocketServer.SOCKET_IO_PATH);
+                    forwarded, SocketServer.SOCKET_IO_PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
                     // The static files sit behind the gate, so an allowed origin's module import
                     // (the app on another origin loads the client bundle) gets its CORS headers,
@@ -133,7 +138,8 @@ public final class NotesyncServer implements AutoCloseable {
                             new PipelineHandler(StaticFiles.NAME,
                                     new StaticFiles(new ContentSecurityPolicy(config.http().publicUrl()))),
                             new PipelineHandler(HttpApi.NAME, http)),
-                    metrics, clock, storeFactory);
+                    metrics, clock, storeFactory,
+                    handshake -> forwarded.resolve(handshake.getAddress(), handshake.getHttpHeaders()).clientAddress());
             sockets.start();
             started.add(sockets);
             return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));

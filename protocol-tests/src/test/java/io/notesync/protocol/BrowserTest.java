@@ -38,6 +38,8 @@ class BrowserTest {
     private static Map<String, String> offlineSettings;
     private static Path offlineDataDir;
     private static HttpServer control;
+    /** server.tls with a self-signed certificate made here, for tls.test.mjs. */
+    private static TestServer tlsServer;
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -58,7 +60,12 @@ class BrowserTest {
         // Both copies of the web app name the main server in their page, as an operator would.
         appOrigin.notesyncOrigin(localhost(server));
         otherOrigin.notesyncOrigin(localhost(server));
-        for (TestServer s : new TestServer[] {server, expiryServer, offlineServer}) {
+        TestCertificate certificate = TestCertificate.generate("RSA");
+        tlsServer = TestServer.start(Map.of(
+                "server.tls.certFile", certificate.certFile().toString(),
+                "server.tls.keyFile", certificate.keyFile().toString(),
+                "auth.passwordHashCost", "4"));
+        for (TestServer s : new TestServer[] {server, expiryServer, offlineServer, tlsServer}) {
             s.addUser(USER, PASSWORD);
             s.addUser(SCREENSHOT_USER, PASSWORD);
         }
@@ -83,7 +90,7 @@ class BrowserTest {
         if (control != null) {
             control.stop(0);
         }
-        for (AutoCloseable part : new AutoCloseable[] {server, expiryServer, offlineServer, appOrigin, otherOrigin}) {
+        for (AutoCloseable part : new AutoCloseable[] {server, expiryServer, offlineServer, tlsServer, appOrigin, otherOrigin}) {
             try {
                 if (part != null) {
                     part.close();
@@ -100,6 +107,7 @@ class BrowserTest {
         env.put("NOTESYNC_URL", localhost(server));
         env.put("NOTESYNC_EXPIRY_URL", localhost(expiryServer));
         env.put("NOTESYNC_OFFLINE_URL", localhost(offlineServer));
+        env.put("NOTESYNC_TLS_URL", "https://localhost:" + tlsServer.port());
         env.put("NOTESYNC_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
         env.put("NOTESYNC_APP_ORIGIN", appOrigin.origin());
         env.put("NOTESYNC_OTHER_ORIGIN", otherOrigin.origin());

@@ -30,6 +30,11 @@ class JsClientTest {
     private static TestServer shortRefreshServer;
     private static TestServer rsServer;
     private static RsaKeys rsaKeys;
+    /** server.tls with a self-signed certificate made here, for tls.test.mjs. */
+    private static TestServer tlsServer;
+    private static TestCertificate tlsCertificate;
+    static final String TLS_USER = "tls-user";
+    static final String TLS_PASSWORD = "pw-tls-user-secret";
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -58,6 +63,12 @@ class JsClientTest {
                 "auth.publicKeyFile", rsaKeys.publicKeyFile().toString(),
                 "auth.issuer", "notesync-tests",
                 "auth.audience", "notesync-clients"));
+        tlsCertificate = TestCertificate.generate("EC");
+        tlsServer = TestServer.start(Map.of(
+                "server.tls.certFile", tlsCertificate.certFile().toString(),
+                "server.tls.keyFile", tlsCertificate.keyFile().toString(),
+                "auth.passwordHashCost", "4"));
+        tlsServer.addUser(TLS_USER, TLS_PASSWORD);
     }
 
     static List<String> seededUsers() {
@@ -70,7 +81,7 @@ class JsClientTest {
 
     @AfterAll
     static void stopServers() {
-        for (TestServer s : new TestServer[] {server, queryTokenServer, authServer, shortRefreshServer, rsServer}) {
+        for (TestServer s : new TestServer[] {server, queryTokenServer, authServer, shortRefreshServer, rsServer, tlsServer}) {
             if (s != null) {
                 s.close();
             }
@@ -88,6 +99,10 @@ class JsClientTest {
         env.put("NOTESYNC_RS_URL", rsServer.url());
         env.put("NOTESYNC_RS_PUBLIC_KEY", rsaKeys.publicKeyFile().toString());
         env.put("NOTESYNC_RS_PRIVATE_KEY", rsaKeys.privateKeyFile().toString());
+        env.put("NOTESYNC_TLS_URL", tlsServer.url());
+        env.put("NOTESYNC_TLS_CA", tlsCertificate.certFile().toString());
+        env.put("NOTESYNC_TLS_USER", TLS_USER);
+        env.put("NOTESYNC_TLS_PASSWORD", TLS_PASSWORD);
         // NOTESYNC_JS_TESTS narrows the run to some files while working on them, e.g. token-lifecycle.test.mjs.
         return NodeTestSuite.run(Path.of(System.getProperty("notesync.js.dir", "js")), env, "NOTESYNC_JS_TESTS",
                 Duration.ofMinutes(8));

@@ -75,8 +75,13 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** {@code https://} when the server terminates TLS itself ({@code server.tls}). */
     String url() {
-        return "http://127.0.0.1:" + server.port();
+        return scheme() + "://127.0.0.1:" + server.port();
+    }
+
+    String scheme() {
+        return config.server().tls().enabled() ? "https" : "http";
     }
 
     int port() {

@@ -39,7 +39,10 @@ public final class ConfigLoader {
             Map.entry("NOTESYNC_REDIS_URI", "cluster.redis.uri"),
             Map.entry("NOTESYNC_ALLOWED_ORIGINS", "http.allowedOrigins"),
             Map.entry("NOTESYNC_PUBLIC_URL", "http.publicUrl"),
-            Map.entry("NOTESYNC_METRICS_TOKEN", "metrics.token"));
+            Map.entry("NOTESYNC_METRICS_TOKEN", "metrics.token"),
+            Map.entry("NOTESYNC_TRUSTED_PROXIES", "http.trustedProxies"),
+            Map.entry("NOTESYNC_TLS_CERT_FILE", "server.tls.certFile"),
+            Map.entry("NOTESYNC_TLS_KEY_FILE", "server.tls.keyFile"));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -22,6 +22,9 @@ final class ConfigValidator {
         require(server.host() != null && !server.host().isBlank(), "server.host", "must not be empty");
         require(server.port() >= 0 && server.port() <= 65535, "server.port", "must be 0..65535 (0 picks a free port), got " + server.port());
         require(server.shutdownTimeoutMs() >= 0, "server.shutdownTimeoutMs", "must be >= 0");
+        if (server.tls().enabled()) {
+            TlsFiles.load(server.tls());
+        }
 
         NotesyncConfig.SocketIo socketio = config.socketio();
         require(socketio.pingIntervalMs() > 0, "socketio.pingIntervalMs", "must be > 0");
@@ -101,6 +104,14 @@ final class ConfigValidator {
             require(ORIGIN.matcher(origin).matches(), "http.allowedOrigins",
                     "entries must be origins like https://app.example.com or chrome-extension://<id>, "
                             + "without path or trailing slash ('*' and 'null' are never allowed), got '" + origin + "'");
+        }
+        for (String proxy : http.trustedProxies()) {
+            try {
+                AddressRange.parse(proxy);
+            } catch (IllegalArgumentException e) {
+                require(false, "http.trustedProxies", "entries must be addresses or CIDR blocks like 10.0.0.1, "
+                        + "10.0.0.0/8 or fd00::/8: " + e.getMessage());
+            }
         }
         if (http.publicUrl() != null) {
             require(http.publicUrl().matches("https?://[^/?#\\s]+/?"), "http.publicUrl",

@@ -20,9 +20,19 @@ public record NotesyncConfig(
         Http http,
         Metrics metrics) {
 
-    public record Server(String host, int port, long shutdownTimeoutMs) {
+    public record Server(String host, int port, long shutdownTimeoutMs, Tls tls) {
         public Duration shutdownTimeout() {
             return Duration.ofMillis(shutdownTimeoutMs);
+        }
+    }
+
+    /**
+     * TLS on notesync's own port (HTTP and WebSocket alike), for when no proxy terminates it: a PEM
+     * certificate chain and its PEM private key (PKCS#8). Both null: plain HTTP.
+     */
+    public record Tls(String certFile, String keyFile) {
+        public boolean enabled() {
+            return certFile != null || keyFile != null;
         }
     }
 
@@ -104,20 +114,33 @@ public record NotesyncConfig(
     /**
      * Browser origins. {@code allowedOrigins} may also be given as one comma-separated string
      * (environment, {@code --set}). {@code publicUrl} is notesync's own URL behind a proxy.
+     * {@code trustedProxies} (addresses or CIDR blocks, also a comma-separated string): only a
+     * request whose TCP peer is one of them has its {@code X-Forwarded-*} / {@code Forwarded}
+     * headers believed.
      */
-    public record Http(List<String> allowedOrigins, String publicUrl) {
+    public record Http(List<String> allowedOrigins, String publicUrl, List<String> trustedProxies) {
         public Http {
-            List<String> origins = new ArrayList<>();
-            if (allowedOrigins != null) {
-                for (String entry : allowedOrigins) {
-                    for (String origin : entry == null ? new String[0] : entry.split(",")) {
-                        if (!origin.isBlank()) {
-                            origins.add(origin.trim());
+            allowedOrigins = commaSeparated(allowedOrigins);
+            trustedProxies = commaSeparated(trustedProxies);
+        }
+
+        /** The trusted proxies, parsed; call after validation, which names a bad entry. */
+        public List<AddressRange> trustedProxyRanges() {
+            return trustedProxies.stream().map(AddressRange::parse).toList();
+        }
+
+        private static List<String> commaSeparated(List<String> entries) {
+            List<String> values = new ArrayList<>();
+            if (entries != null) {
+                for (String entry : entries) {
+                    for (String value : entry == null ? new String[0] : entry.split(",")) {
+                        if (!value.isBlank()) {
+                            values.add(value.trim());
                         }
                     }
                 }
             }
-            allowedOrigins = List.copyOf(origins);
+            return List.copyOf(values);
         }
     }
 

@@ -31,7 +31,6 @@ import io.notesync.notes.VideoUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +61,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private final NotesyncMetrics metrics;
     private final MetricsAccess metricsAccess;
     private final BooleanSupplier clusterUp;
+    private final ForwardedHeaders forwarded;
 
     /**
      * @param login null when notesync cannot sign tokens (RS256/ES256): then login, refresh and
@@ -70,9 +70,10 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
      */
     public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, Login login,
                    RefreshTokens refreshTokens, TokenIssuer issuer, NotesyncConfig config, Executor blocking,
-                   NotesyncMetrics metrics, BooleanSupplier clusterUp) {
+                   NotesyncMetrics metrics, BooleanSupplier clusterUp, ForwardedHeaders forwarded) {
         this.metrics = metrics;
         this.metricsAccess = new MetricsAccess(config.metrics().token());
+        this.forwarded = forwarded;
         this.clusterUp = clusterUp;
         this.socketIoPath = socketIoPath;
         this.verifier = verifier;
@@ -98,7 +99,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             Route route = route(request.method(), path);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpRequestData data = new HttpRequestData(request.method(), path, uri, request.headers().copy(),
-                    ByteBufUtil.getBytes(request.content()), clientAddress(ctx));
+                    ByteBufUtil.getBytes(request.content()),
+                    forwarded.resolve(ctx.channel().remoteAddress(), request.headers()).clientAddress());
             try {
                 blocking.execute(() -> respond(ctx, keepAlive, () -> route.handle(data)));
             } catch (RejectedExecutionException e) {
@@ -144,12 +146,6 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             throw HttpError.methodNotAllowed(method.name(), path);
         }
         return route;
-    }
-
-    private static String clientAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
-                ? address.getAddress().getHostAddress()
-                : String.valueOf(ctx.channel().remoteAddress());
     }
 
     private Object health() {

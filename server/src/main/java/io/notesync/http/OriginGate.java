@@ -43,10 +43,12 @@ public final class OriginGate extends ChannelDuplexHandler {
     private static final String ALLOWED_HEADERS = "Authorization, Content-Type";
 
     private final OriginPolicy policy;
+    private final ForwardedHeaders forwarded;
     private final String socketIoPath;
 
-    public OriginGate(OriginPolicy policy, String socketIoPath) {
+    public OriginGate(OriginPolicy policy, ForwardedHeaders forwarded, String socketIoPath) {
         this.policy = policy;
+        this.forwarded = forwarded;
         this.socketIoPath = socketIoPath;
     }
 
@@ -58,7 +60,8 @@ public final class OriginGate extends ChannelDuplexHandler {
         }
         HttpHeaders headers = request.headers();
         String origin = headers.get(HttpHeaderNames.ORIGIN);
-        OriginPolicy.Verdict verdict = policy.judge(origin, headers.get(HttpHeaderNames.HOST));
+        ForwardedHeaders.Source source = forwarded.resolve(ctx.channel().remoteAddress(), headers);
+        OriginPolicy.Verdict verdict = policy.judge(origin, source.scheme(), source.host());
         // One request at a time per HTTP/1.1 connection: its answer is the next response written.
         ctx.channel().attr(ALLOWED_ORIGIN).set(verdict == OriginPolicy.Verdict.ALLOWED ? origin : null);
 

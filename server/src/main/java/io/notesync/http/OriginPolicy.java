@@ -7,7 +7,9 @@ import java.util.Set;
 
 /**
  * Judges a request's {@code Origin}: absent (not a browser, or a same-origin GET), notesync's own
- * (scheme and {@code Host} the request was addressed to, or the configured public URL), one of the
+ * (scheme and host the request was addressed to, as {@link ForwardedHeaders} sees them: https when
+ * notesync terminates TLS, a trusted proxy's {@code X-Forwarded-Proto}/{@code -Host}; or the
+ * configured public URL), one of the
  * allowed origins, or refused. {@code Origin: null} is refused. Pure, so it is tested alone.
  */
 public final class OriginPolicy {
@@ -32,13 +34,16 @@ public final class OriginPolicy {
                 ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl);
     }
 
-    /** @param host the request's Host header (may be null) */
-    public Verdict judge(String origin, String host) {
+    /**
+     * @param scheme {@code http} or {@code https}: how the request reached notesync (or its proxy)
+     * @param host   the host it was addressed to (may be null)
+     */
+    public Verdict judge(String origin, String scheme, String host) {
         if (origin == null) {
             return Verdict.NONE;
         }
         String normalized = normalize(origin.trim());
-        if (normalized.equals(publicOrigin) || (host != null && normalized.equals(normalize("http://" + host.trim())))) {
+        if (normalized.equals(publicOrigin) || (host != null && normalized.equals(normalize(scheme + "://" + host.trim())))) {
             return Verdict.SAME_ORIGIN;
         }
         return allowed.contains(normalized) ? Verdict.ALLOWED : Verdict.REFUSED;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Decides, once the client's Socket.IO CONNECT has been answered, whether the socket may stay:
@@ -31,13 +32,17 @@ final class ConnectionGate {
     private final TokenVerifier verifier;
     private final Sessions sessions;
     private final boolean allowQueryToken;
+    /** The client's address for the log: the peer, or behind a trusted proxy the address it forwards. */
+    private final Function<HandshakeData, String> clientAddress;
     private volatile boolean draining;
     private final Map<UUID, TokenCheck.Rejected> refused = new ConcurrentHashMap<>();
 
-    ConnectionGate(TokenVerifier verifier, Sessions sessions, boolean allowQueryToken) {
+    ConnectionGate(TokenVerifier verifier, Sessions sessions, boolean allowQueryToken,
+                   Function<HandshakeData, String> clientAddress) {
         this.verifier = verifier;
         this.sessions = sessions;
         this.allowQueryToken = allowQueryToken;
+        this.clientAddress = clientAddress;
     }
 
     /** Decides once; returns null when the socket was admitted, else why its token was refused. */
@@ -79,7 +84,7 @@ final class ConnectionGate {
         }
         client.joinRoom(valid.username());
         log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
-                client.getTransport().getValue(), client.getRemoteAddress());
+                client.getTransport().getValue(), clientAddress.apply(client.getHandshakeData()));
         return true;
     }
 
@@ -104,7 +109,7 @@ final class ConnectionGate {
         }
         TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;
         log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
-                rejected.reason().wireName(), rejected.message(), transport, client.getRemoteAddress());
+                rejected.reason().wireName(), rejected.message(), transport, clientAddress.apply(client.getHandshakeData()));
         refused.put(client.getSessionId(), rejected);
         client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
         client.disconnect();

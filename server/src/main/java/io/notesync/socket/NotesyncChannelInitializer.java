@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.SslContext;
 import io.notesync.socket.engineio.AbandonedProbeGuard;
 import io.notesync.socket.engineio.EngineSessions;
 import io.notesync.socket.engineio.HonestConnectionHeader;
@@ -14,6 +15,7 @@ import io.notesync.socket.engineio.OversizeCloser;
 import io.notesync.socket.engineio.PacketGuard;
 import io.notesync.socket.engineio.RequestGuard;
 import io.notesync.socket.engineio.SessionOpener;
+import io.notesync.socket.engineio.TlsReentryBypass;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +25,8 @@ import java.util.List;
 /**
  * netty-socketio's pipeline with our handlers around its own, in this order:
  * <pre>
+ *  TlsReentryBypass, TLS (netty's SslHandler from server.tls, in netty-socketio's place for it);
+ *  both absent without TLS
  *  http decoder, encoder (moved ahead of the aggregator), aggregator (netty-socketio)
  *  the front handlers in order: the Origin gate, then the HTTP API on the same port (so a
  *  client's relative fetch('/refresh') reaches it)
@@ -42,6 +46,8 @@ import java.util.List;
  */
 final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
+    /** null: plain HTTP. */
+    private final SslContext tls;
     private final List<PipelineHandler> front;
     private final RequestGuard requestGuard;
     private final PacketGuard packetGuard;
@@ -49,13 +55,15 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final EngineSessions engineSessions;
     private final ConnectObserver connectObserver;
     private final UpgradeNoopHandler upgradeNoop = new UpgradeNoopHandler();
+    private final TlsReentryBypass tlsReentryBypass = new TlsReentryBypass();
     private final AbandonedProbeGuard abandonedProbeGuard = new AbandonedProbeGuard();
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private EncoderHandler encoder;
 
-    NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
+    NotesyncChannelInitializer(SslContext tls, List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
                                SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver) {
+        this.tls = tls;
         this.front = List.copyOf(front);
         this.requestGuard = requestGuard;
         this.packetGuard = packetGuard;
@@ -71,6 +79,19 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
             encoder = new EncoderHandler(configuration, new LosslessPacketEncoder(configuration));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Socket.IO encoder", e);
+        }
+    }
+
+    /**
+     * netty-socketio's own TLS reads a Java key store; notesync takes PEM files (what certificate
+     * tools hand out) through netty's SslContext instead, at the same place: first in the pipeline,
+     * so HTTP, polling and the WebSocket upgrade all run over it on the one port.
+     */
+    @Override
+    protected void addSslHandler(ChannelPipeline pipeline) {
+        if (tls != null) {
+            pipeline.addLast(TlsReentryBypass.NAME, tlsReentryBypass);
+            pipeline.addLast(SSL_HANDLER, tls.newHandler(pipeline.channel().alloc()));
         }
     }
 

@@ -3,6 +3,7 @@ package io.notesync.socket;
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
@@ -12,6 +13,7 @@ import com.corundumstudio.socketio.store.StoreFactory;
 import io.netty.channel.ChannelFuture;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.config.TlsFiles;
 import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
@@ -34,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
 
 /** netty-socketio, configured for PROTOCOL.md, with notesync's listeners and pipeline handlers. */
 public final class SocketServer implements AutoCloseable {
@@ -51,14 +54,20 @@ public final class SocketServer implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final PacketFlow packets;
     private volatile int boundPort;
+    /** null: plain HTTP. */
+    private final TlsContext tls;
 
     /**
      * @param storeFactory how room broadcasts reach other nodes; null for a single node (netty-socketio's
      *                     in-memory store)
      */
+    /**
+     * @param clientAddress the client's address for the log, from the handshake's peer and headers
+     *                      (behind a trusted proxy, the address it forwards)
+     */
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
                         List<PipelineHandler> httpHandlers, NotesyncMetrics metrics, Clock clock,
-                        StoreFactory storeFactory) {
+                        StoreFactory storeFactory, Function<HandshakeData, String> clientAddress) {
         this.server = new SocketIOServer(socketIoConfiguration(config, storeFactory));
         this.shutdownTimeout = config.server().shutdownTimeout();
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -72,12 +81,13 @@ public final class SocketServer implements AutoCloseable {
         this.engineTimers = engineTimers();
 
         Namespace defaultNamespace = (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
-        this.gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
+        this.gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken(), clientAddress);
         NotesyncConfig.SocketIo socketio = config.socketio();
         EngineSessions engineSessions = new EngineSessions();
         Heartbeat heartbeat = new Heartbeat(engineTimers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
         ConnectTimeout connectTimeout = new ConnectTimeout(engineTimers, engineSessions, socketio.connectTimeoutMs());
-        server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlers,
+        this.tls = config.server().tls().enabled() ? TlsContext.of(TlsFiles.load(config.server().tls())) : null;
+        server.setPipelineFactory(new NotesyncChannelInitializer(tls == null ? null : tls.context(), httpHandlers,
                 new RequestGuard(SOCKET_IO_PATH + "/", engineSessions),
                 new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null, Set.of(PacketFlow.EVENT)),
                 new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
@@ -158,6 +168,12 @@ public final class SocketServer implements AutoCloseable {
         boundPort = ((InetSocketAddress) bind.channel().localAddress()).getPort();
         log.info("listening on {}:{} (Socket.IO at {}/, HTTP API on the same port)",
                 server.getConfiguration().getHostname(), boundPort, SOCKET_IO_PATH);
+        if (tls != null) {
+            log.info("TLS on: https and wss on port {}; {}", boundPort, tls.description());
+        } else {
+            log.info("TLS off: plain http and ws on port {} (server.tls.certFile/keyFile, or a proxy that terminates TLS)",
+                    boundPort);
+        }
     }
 
     /** The bound port: the configured one, or the one picked when 0 was configured. */
