@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * arrive on another connection (another event loop) before that thread got here, and then
  * {@link PacketFlow} asks.
  */
-final class ConnectionGate {
+public final class ConnectionGate {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
     static final String CONNECTION_REFUSED = "connectionRefused";
@@ -41,7 +41,7 @@ final class ConnectionGate {
     }
 
     /** Decides once; returns null when the socket was admitted, else why its token was refused. */
-    TokenCheck.Rejected decide(SocketIOClient client) {
+    public TokenCheck.Rejected decide(SocketIOClient client) {
         synchronized (client) {
             if (sessions.of(client) != null) {
                 return null;

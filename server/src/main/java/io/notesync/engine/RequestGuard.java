@@ -1,4 +1,4 @@
-package io.notesync.socket.engineio;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.EncoderHandler;

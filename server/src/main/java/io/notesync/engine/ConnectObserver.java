@@ -1,4 +1,4 @@
-package io.notesync.socket;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.Transport;
@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.notesync.socket.ConnectionGate;
 
 /**
  * Sits just before netty-socketio's packet handler and calls the {@link ConnectionGate} right
@@ -18,7 +19,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * CONNECT carries no payload; neither is the moment PROTOCOL.md needs.
  */
 @ChannelHandler.Sharable
-final class ConnectObserver extends ChannelInboundHandlerAdapter {
+public final class ConnectObserver extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "notesyncConnectObserver";
     private static final byte RECORD_SEPARATOR = 0x1e;
@@ -26,7 +27,7 @@ final class ConnectObserver extends ChannelInboundHandlerAdapter {
     private final Namespace defaultNamespace;
     private final ConnectionGate gate;
 
-    ConnectObserver(Namespace defaultNamespace, ConnectionGate gate) {
+    public ConnectObserver(Namespace defaultNamespace, ConnectionGate gate) {
         this.defaultNamespace = defaultNamespace;
         this.gate = gate;
     }

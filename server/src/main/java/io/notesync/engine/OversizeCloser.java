@@ -1,4 +1,4 @@
-package io.notesync.socket.engineio;
+package io.notesync.engine;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;

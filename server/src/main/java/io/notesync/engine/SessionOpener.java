@@ -1,4 +1,4 @@
-package io.notesync.socket.engineio;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.handler.ClientHead;

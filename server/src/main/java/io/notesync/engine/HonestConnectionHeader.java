@@ -1,4 +1,4 @@
-package io.notesync.socket.engineio;
+package io.notesync.engine;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

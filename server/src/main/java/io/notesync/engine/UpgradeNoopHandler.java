@@ -1,4 +1,4 @@
-package io.notesync.socket;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;

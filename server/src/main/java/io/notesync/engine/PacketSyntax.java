@@ -1,4 +1,4 @@
-package io.notesync.socket.engineio;
+package io.notesync.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

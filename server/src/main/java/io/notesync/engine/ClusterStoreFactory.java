@@ -1,4 +1,4 @@
-package io.notesync.cluster;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.handler.AuthorizeHandler;
@@ -14,6 +14,7 @@ import com.corundumstudio.socketio.store.pubsub.PubSubListener;
 import com.corundumstudio.socketio.store.pubsub.PubSubMessage;
 import com.corundumstudio.socketio.store.pubsub.PubSubStore;
 import com.corundumstudio.socketio.store.pubsub.PubSubType;
+import io.notesync.cluster.RedisFanout;
 
 import java.util.Map;
 import java.util.UUID;

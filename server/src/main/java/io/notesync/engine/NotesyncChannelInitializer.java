@@ -1,4 +1,4 @@
-package io.notesync.socket;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
@@ -7,13 +7,6 @@ import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.notesync.socket.engineio.AbandonedProbeGuard;
-import io.notesync.socket.engineio.EngineSessions;
-import io.notesync.socket.engineio.HonestConnectionHeader;
-import io.notesync.socket.engineio.OversizeCloser;
-import io.notesync.socket.engineio.PacketGuard;
-import io.notesync.socket.engineio.RequestGuard;
-import io.notesync.socket.engineio.SessionOpener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +33,7 @@ import java.util.List;
  *  OversizeCloser ...... a WebSocket message over maxPayload: close 1009
  * </pre>
  */
-final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
+public final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
     private final List<PipelineHandler> front;
     private final RequestGuard requestGuard;
@@ -54,7 +47,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private EncoderHandler encoder;
 
-    NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
+    public NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
                                SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver) {
         this.front = List.copyOf(front);
         this.requestGuard = requestGuard;

@@ -1,4 +1,4 @@
-package io.notesync.socket;
+package io.notesync.engine;
 
 import io.netty.channel.ChannelHandler;
 

@@ -1,4 +1,4 @@
-package io.notesync.socket.engineio;
+package io.notesync.engine;
 
 import com.corundumstudio.socketio.AckCallback;
 import com.corundumstudio.socketio.protocol.AckArgs;
