@@ -9,7 +9,6 @@ import io.notesync.auth.TokenIssuer;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.auth.UserAccounts;
 import io.notesync.auth.UserRepository;
-import io.notesync.engine.ClusterStoreFactory;
 import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.http.HttpApi;
@@ -18,6 +17,7 @@ import io.notesync.http.OriginPolicy;
 import io.notesync.http.StaticFiles;
 import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.engine.PipelineHandler;
+import io.notesync.engine.SocketEngine;
 import io.notesync.socket.SocketServer;
 import io.notesync.store.EmbeddedMongo;
 import io.notesync.store.MongoConnection;
@@ -109,18 +109,16 @@ public final class NotesyncServer implements AutoCloseable {
             }
 
             RedisFanout fanout = null;
-            ClusterStoreFactory storeFactory = null;
             if (config.cluster().enabled()) {
-                fanout = RedisFanout.start(config.cluster().redis().uri());
+                fanout = RedisFanout.start(config.cluster().redis().uri(), SocketEngine.broadcastClasses());
                 started.add(fanout);
-                storeFactory = new ClusterStoreFactory(fanout);
                 metrics.cluster(fanout, f -> f.connected() ? 1 : 0, RedisFanout::lostBroadcasts);
             }
 
-            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, login, refreshTokens, issuer,
+            HttpApi http = new HttpApi(SocketEngine.PATH, verifier, repository, login, refreshTokens, issuer,
                     config, blocking, metrics, fanout == null ? null : fanout::connected);
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
-                    SocketServer.SOCKET_IO_PATH);
+                    SocketEngine.PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
                     // The static files sit behind the gate, so an allowed origin's module import
                     // (the app on another origin loads the client bundle) gets its CORS headers,
@@ -129,7 +127,7 @@ public final class NotesyncServer implements AutoCloseable {
                     List.of(new PipelineHandler(OriginGate.NAME, origins),
                             new PipelineHandler(StaticFiles.NAME, new StaticFiles()),
                             new PipelineHandler(HttpApi.NAME, http)),
-                    metrics, clock, storeFactory);
+                    metrics, clock, fanout);
             sockets.start();
             started.add(sockets);
             return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));

@@ -17,6 +17,7 @@ import com.corundumstudio.socketio.store.pubsub.PubSubType;
 import io.notesync.cluster.RedisFanout;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,7 +42,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sender exclusion needs nothing across nodes: the sender's socket lives on the sending node,
  * which skips it locally and ignores its own message when Redis echoes it back.
  */
-public final class ClusterStoreFactory extends BaseStoreFactory {
+final class ClusterStoreFactory extends BaseStoreFactory {
+
+    /**
+     * What a room broadcast is made of once Java-serialized (DispatchMessage > Packet > our
+     * fPacket body of maps, lists, strings and numbers): the only classes {@link RedisFanout}
+     * deserializes besides plain JDK values.
+     */
+    static final Set<String> BROADCAST_CLASSES = Set.of(
+            "com.corundumstudio.socketio.store.pubsub.DispatchMessage",
+            "com.corundumstudio.socketio.store.pubsub.PubSubMessage",
+            "com.corundumstudio.socketio.protocol.Packet",
+            "com.corundumstudio.socketio.protocol.PacketType",
+            "com.corundumstudio.socketio.protocol.EngineIOVersion");
 
     private final RedisFanout fanout;
     private final PubSubStore pubSub = new PubSubStore() {
@@ -66,14 +79,18 @@ public final class ClusterStoreFactory extends BaseStoreFactory {
         }
     };
 
-    public ClusterStoreFactory(RedisFanout fanout) {
+    ClusterStoreFactory(RedisFanout fanout) {
         this.fanout = fanout;
     }
 
     /** Called by netty-socketio when the server starts; from then on other nodes' broadcasts arrive. */
     @Override
     public void init(NamespacesHub namespaces, AuthorizeHandler authorizeHandler, JsonSupport jsonSupport) {
-        fanout.receiveWith(message -> deliver(namespaces, message));
+        fanout.receiveWith(message -> {
+            if (message instanceof DispatchMessage dispatch) {
+                deliver(namespaces, dispatch);
+            }
+        });
     }
 
     private static void deliver(NamespacesHub namespaces, DispatchMessage message) {

@@ -9,27 +9,28 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.notesync.socket.ConnectionGate;
+
+import java.util.function.Consumer;
 
 /**
- * Sits just before netty-socketio's packet handler and calls the {@link ConnectionGate} right
- * after a client's CONNECT to the default namespace has been handled. netty-socketio's own
+ * Sits just before netty-socketio's packet handler and tells notesync ({@link SocketEngine.Callbacks#connected})
+ * right after a client's CONNECT to the default namespace has been handled. netty-socketio's own
  * connect listener fires at the Engine.IO handshake, before the client has sent CONNECT (and so
  * before its {@code auth} payload is known), and its auth-token listener is skipped when a
  * CONNECT carries no payload; neither is the moment PROTOCOL.md needs.
  */
 @ChannelHandler.Sharable
-public final class ConnectObserver extends ChannelInboundHandlerAdapter {
+final class ConnectObserver extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "notesyncConnectObserver";
     private static final byte RECORD_SEPARATOR = 0x1e;
 
     private final Namespace defaultNamespace;
-    private final ConnectionGate gate;
+    private final Consumer<SocketIOClient> connected;
 
-    public ConnectObserver(Namespace defaultNamespace, ConnectionGate gate) {
+    ConnectObserver(Namespace defaultNamespace, Consumer<SocketIOClient> connected) {
         this.defaultNamespace = defaultNamespace;
-        this.gate = gate;
+        this.connected = connected;
     }
 
     @Override
@@ -42,7 +43,7 @@ public final class ConnectObserver extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
         SocketIOClient client = head.getChildClient(defaultNamespace);
         if (client != null && head.isConnected()) {
-            gate.decide(client);
+            connected.accept(client);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
  * Logs what netty-socketio could not handle without the payload (it may hold tokens), and closes
  * the channel that caused it; nothing reaches the client but the close.
  */
-public final class LoggingExceptionListener extends ExceptionListenerAdapter {
+final class LoggingExceptionListener extends ExceptionListenerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(LoggingExceptionListener.class);
 

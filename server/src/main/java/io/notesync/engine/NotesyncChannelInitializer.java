@@ -33,7 +33,7 @@ import java.util.List;
  *  OversizeCloser ...... a WebSocket message over maxPayload: close 1009
  * </pre>
  */
-public final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
+final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
     private final List<PipelineHandler> front;
     private final RequestGuard requestGuard;
@@ -47,7 +47,7 @@ public final class NotesyncChannelInitializer extends SocketIOChannelInitializer
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private EncoderHandler encoder;
 
-    public NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
+    NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
                                SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver) {
         this.front = List.copyOf(front);
         this.requestGuard = requestGuard;

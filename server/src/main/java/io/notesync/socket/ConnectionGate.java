@@ -19,11 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code invalidToken} and a server disconnect. This is the only place a socket joins a room.
  *
  * <p>The decision is taken once per socket, by whichever thread asks first: normally the
- * {@link ConnectObserver} right after CONNECT, but over long-polling the client's first packet can
+ * engine's connected callback right after CONNECT, but over long-polling the client's first packet can
  * arrive on another connection (another event loop) before that thread got here, and then
  * {@link PacketFlow} asks.
  */
-public final class ConnectionGate {
+final class ConnectionGate {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
     static final String CONNECTION_REFUSED = "connectionRefused";
@@ -41,7 +41,7 @@ public final class ConnectionGate {
     }
 
     /** Decides once; returns null when the socket was admitted, else why its token was refused. */
-    public TokenCheck.Rejected decide(SocketIOClient client) {
+    TokenCheck.Rejected decide(SocketIOClient client) {
         synchronized (client) {
             if (sessions.of(client) != null) {
                 return null;
