@@ -1,5 +1,6 @@
 package io.notesync;
 
+import com.corundumstudio.socketio.Transport;
 import io.notesync.auth.Login;
 import io.notesync.auth.LoginThrottle;
 import io.notesync.auth.PasswordHasher;
@@ -19,11 +20,11 @@ import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.engine.PipelineHandler;
 import io.notesync.engine.SocketEngine;
 import io.notesync.socket.SocketServer;
-import io.notesync.store.EmbeddedMongo;
 import io.notesync.store.MongoConnection;
 import io.notesync.store.MongoNoteRepository;
 import io.notesync.store.MongoRefreshTokenRepository;
 import io.notesync.store.MongoUserRepository;
+import io.notesync.store.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,16 +65,9 @@ public final class NotesyncServer implements AutoCloseable {
         NotesyncMetrics metrics = new NotesyncMetrics();
         started.add(metrics);
         try {
-            String connectionString = config.mongodb().uri();
-            if (config.mongodb().embedded()) {
-                EmbeddedMongo embedded = EmbeddedMongo.start(config.storage().dataDir(), config.storage().embeddedPort());
-                started.add(embedded);
-                connectionString = embedded.connectionString();
-            } else {
-                log.info("using MongoDB at {}", MongoConnection.redact(connectionString));
-            }
-            MongoConnection mongo = new MongoConnection(connectionString, config.mongodb());
-            started.add(mongo);
+            Stores stores = Stores.forServer(config);
+            started.add(stores);
+            MongoConnection mongo = stores.connection();
             MongoNoteRepository repository = new MongoNoteRepository(mongo, config.mongodb(), config.writer());
             started.add(repository);
             UserRepository userRepository = new MongoUserRepository(mongo.database());
@@ -128,6 +122,9 @@ public final class NotesyncServer implements AutoCloseable {
                             new PipelineHandler(StaticFiles.NAME, new StaticFiles()),
                             new PipelineHandler(HttpApi.NAME, http)),
                     metrics, clock, fanout);
+            for (Transport transport : Transport.values()) {
+                metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
+            }
             sockets.start();
             started.add(sockets);
             return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));

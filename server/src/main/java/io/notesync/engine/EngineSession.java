@@ -11,7 +11,8 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * What notesync tracks about one Engine.IO session beside netty-socketio's {@link ClientHead}:
  * the namespaces its client has CONNECTed to, its open long-polling request, its WebSocket, and
- * its timers.
+ * its timers. One per Engine.IO connection, authenticated or not; notesync's authenticated
+ * socket is {@code io.notesync.socket.AuthenticatedSocket}.
  */
 public final class EngineSession {
 

@@ -1,7 +1,6 @@
 package io.notesync.socket;
 
 import io.notesync.auth.TokenRejection;
-import io.notesync.metrics.NotesyncMetrics.PacketOutcome;
 import io.notesync.notes.PacketProblem;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.Video;

@@ -9,12 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One authenticated socket: whose it is, until when its token holds, and the chain that sends
+ * One authenticated notesync socket (a Socket.IO client on "/" whose token was accepted; not the
+ * Engine.IO session underneath it, which is the engine's {@code EngineSession}): whose it is, until when its token holds, and the chain that sends
  * its packets' answers in the order the packets arrived, however their stores finish.
  */
-final class SocketSession {
+final class AuthenticatedSocket {
 
-    private static final Logger log = LoggerFactory.getLogger(SocketSession.class);
+    private static final Logger log = LoggerFactory.getLogger(AuthenticatedSocket.class);
 
     private final SocketIOClient client;
     private final String username;
@@ -22,7 +23,7 @@ final class SocketSession {
     private ScheduledFuture<?> expiryTimer;
     private CompletableFuture<Void> lastAnswer = CompletableFuture.completedFuture(null);
 
-    SocketSession(SocketIOClient client, String username, Instant expiresAt) {
+    AuthenticatedSocket(SocketIOClient client, String username, Instant expiresAt) {
         this.client = client;
         this.username = username;
         this.expiresAt = expiresAt;

@@ -20,15 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The authenticated sockets, how many each user holds, and the end of each one's authority:
+ * The authenticated notesync sockets ({@link AuthenticatedSocket}), how many each user holds, and the end of each one's authority:
  * when its token expires without renewal, the socket is told {@code invalidToken expired} and
  * disconnected, so an old token cannot keep receiving notes.
  */
-final class Sessions {
+final class AuthenticatedSockets {
 
-    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+    private static final Logger log = LoggerFactory.getLogger(AuthenticatedSockets.class);
 
-    private final Map<UUID, SocketSession> sessions = new ConcurrentHashMap<>();
+    private final Map<UUID, AuthenticatedSocket> sessions = new ConcurrentHashMap<>();
     private final Map<String, Integer> socketsPerUser = new ConcurrentHashMap<>();
     private final int maxSocketsPerUser;
     private final ScheduledExecutorService timers;
@@ -36,7 +36,7 @@ final class Sessions {
     private final Consumer<String> lastSocketClosed;
 
     /** @param lastSocketClosed told the username when a user's last socket closes */
-    Sessions(int maxSocketsPerUser, ScheduledExecutorService timers, Clock clock, Consumer<String> lastSocketClosed) {
+    AuthenticatedSockets(int maxSocketsPerUser, ScheduledExecutorService timers, Clock clock, Consumer<String> lastSocketClosed) {
         this.maxSocketsPerUser = maxSocketsPerUser;
         this.timers = timers;
         this.clock = clock;
@@ -47,7 +47,7 @@ final class Sessions {
      * Opens a session, or returns null when the user already holds the most sockets allowed. The
      * caller holds the client's lock and has checked it has no session yet (ConnectionGate).
      */
-    SocketSession tryOpen(SocketIOClient client, String username, Instant expiresAt) {
+    AuthenticatedSocket tryOpen(SocketIOClient client, String username, Instant expiresAt) {
         boolean[] admitted = {false};
         socketsPerUser.compute(username, (user, count) -> {
             int current = count == null ? 0 : count;
@@ -60,22 +60,22 @@ final class Sessions {
         if (!admitted[0]) {
             return null;
         }
-        SocketSession session = new SocketSession(client, username, expiresAt);
+        AuthenticatedSocket session = new AuthenticatedSocket(client, username, expiresAt);
         sessions.put(client.getSessionId(), session);
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
         return session;
     }
 
-    SocketSession of(SocketIOClient client) {
+    AuthenticatedSocket of(SocketIOClient client) {
         return sessions.get(client.getSessionId());
     }
 
-    void renew(SocketSession session, Instant expiresAt) {
+    void renew(AuthenticatedSocket session, Instant expiresAt) {
         session.renew(expiresAt, scheduleExpiry(session, expiresAt));
     }
 
     void close(SocketIOClient client) {
-        SocketSession session = sessions.remove(client.getSessionId());
+        AuthenticatedSocket session = sessions.remove(client.getSessionId());
         if (session == null) {
             return;
         }
@@ -95,17 +95,17 @@ final class Sessions {
         return sessions.values().stream().filter(session -> session.client().getTransport() == transport).count();
     }
 
-    Collection<SocketSession> all() {
+    Collection<AuthenticatedSocket> all() {
         return List.copyOf(sessions.values());
     }
 
-    private ScheduledFuture<?> scheduleExpiry(SocketSession session, Instant expiresAt) {
+    private ScheduledFuture<?> scheduleExpiry(AuthenticatedSocket session, Instant expiresAt) {
         // Rounded up: a timer that fires before exp finds the session still valid.
         long delayMicros = Math.max(0, (Duration.between(clock.instant(), expiresAt).toNanos() + 999) / 1000);
         return timers.schedule(() -> expireIfDue(session), delayMicros, TimeUnit.MICROSECONDS);
     }
 
-    private void expireIfDue(SocketSession session) {
+    private void expireIfDue(AuthenticatedSocket session) {
         if (sessions.get(session.client().getSessionId()) != session) {
             return;
         }

@@ -29,24 +29,39 @@ final class ConnectionGate {
     static final String CONNECTION_REFUSED = "connectionRefused";
 
     private final TokenVerifier verifier;
-    private final Sessions sessions;
+    private final AuthenticatedSockets sessions;
     private final boolean allowQueryToken;
     private volatile boolean draining;
-    private final Map<UUID, TokenCheck.Rejected> refused = new ConcurrentHashMap<>();
+    private final Map<UUID, Refusal> refused = new ConcurrentHashMap<>();
 
-    ConnectionGate(TokenVerifier verifier, Sessions sessions, boolean allowQueryToken) {
+    /**
+     * Why a socket was not admitted: its token ({@code tokenRejection} set), or a valid token this
+     * server cannot serve now ({@code connectionRefusedCode} set: {@code tooManyConnections},
+     * {@code shuttingDown}).
+     */
+    record Refusal(TokenRejection tokenRejection, String connectionRefusedCode, String message) {
+        static Refusal of(TokenCheck.Rejected rejected) {
+            return new Refusal(rejected.reason(), null, rejected.message());
+        }
+
+        static Refusal cannotServe(String code, String message) {
+            return new Refusal(null, code, message);
+        }
+    }
+
+    ConnectionGate(TokenVerifier verifier, AuthenticatedSockets sessions, boolean allowQueryToken) {
         this.verifier = verifier;
         this.sessions = sessions;
         this.allowQueryToken = allowQueryToken;
     }
 
-    /** Decides once; returns null when the socket was admitted, else why its token was refused. */
-    TokenCheck.Rejected decide(SocketIOClient client) {
+    /** Decides once; returns null when the socket was admitted, else why it was refused. */
+    Refusal decide(SocketIOClient client) {
         synchronized (client) {
             if (sessions.of(client) != null) {
                 return null;
             }
-            TokenCheck.Rejected earlier = refused.get(client.getSessionId());
+            Refusal earlier = refused.get(client.getSessionId());
             if (earlier != null) {
                 return earlier;
             }
@@ -88,7 +103,7 @@ final class ConnectionGate {
         refused.remove(client.getSessionId());
     }
 
-    private TokenCheck.Rejected admitOrRefuse(SocketIOClient client) {
+    private Refusal admitOrRefuse(SocketIOClient client) {
         TokenCheck check = verifier.check(tokenOf(client.getHandshakeData()));
         String transport = client.getTransport().getValue();
         if (check instanceof TokenCheck.Valid valid) {
@@ -105,10 +120,11 @@ final class ConnectionGate {
         TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;
         log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
                 rejected.reason().wireName(), rejected.message(), transport, client.getRemoteAddress());
-        refused.put(client.getSessionId(), rejected);
+        Refusal refusal = Refusal.of(rejected);
+        refused.put(client.getSessionId(), refusal);
         client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
         client.disconnect();
-        return rejected;
+        return refusal;
     }
 
     /** New sockets are refused from now on: the server is going away. */
@@ -120,17 +136,16 @@ final class ConnectionGate {
      * A valid token that cannot be served now: the client may retry later. Not in PROTOCOL.md's
      * event list; proposed there as {@code connectionRefused {code, message, retryable: true}}.
      */
-    private TokenCheck.Rejected refuse(SocketIOClient client, String code, String message) {
-        // The token was fine; a packet racing this refusal is told to come back with it later.
-        TokenCheck.Rejected rejected = new TokenCheck.Rejected(TokenRejection.MISSING, message);
-        refused.put(client.getSessionId(), rejected);
+    private Refusal refuse(SocketIOClient client, String code, String message) {
+        Refusal refusal = Refusal.cannotServe(code, message);
+        refused.put(client.getSessionId(), refusal);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
         body.put("retryable", true);
         client.sendEvent(CONNECTION_REFUSED, body);
         client.disconnect();
-        return rejected;
+        return refusal;
     }
 
     /** PROTOCOL.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */

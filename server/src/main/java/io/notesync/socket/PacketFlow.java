@@ -7,8 +7,6 @@ import com.corundumstudio.socketio.listener.DataListener;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
-import io.notesync.metrics.NotesyncMetrics;
-import io.notesync.metrics.NotesyncMetrics.PacketOutcome;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteDraft;
 import io.notesync.notes.NoteJson;
@@ -16,11 +14,10 @@ import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketEnvelope;
 import io.notesync.notes.PacketParser;
 import io.notesync.notes.ParseResult;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
 import io.notesync.notes.ValidPacket;
-import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,20 +54,20 @@ final class PacketFlow implements DataListener<Object> {
     static final String EVENT = "packet";
     static final String FORWARD_EVENT = "fPacket";
 
-    private final Sessions sessions;
+    private final AuthenticatedSockets sessions;
     private final ConnectionGate gate;
     private final TokenVerifier verifier;
     private final RateLimiter rateLimiter;
     private final PacketParser parser;
     private final NoteRepository repository;
     private final Function<String, BroadcastOperations> room;
-    private final NotesyncMetrics metrics;
+    private final PacketStats stats;
     private final Clock clock;
     private final InFlight inFlight = new InFlight();
     private volatile boolean draining;
 
-    PacketFlow(Sessions sessions, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
-               NoteRepository repository, Function<String, BroadcastOperations> room, NotesyncMetrics metrics, Clock clock) {
+    PacketFlow(AuthenticatedSockets sessions, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
+               NoteRepository repository, Function<String, BroadcastOperations> room, PacketStats stats, Clock clock) {
         this.sessions = sessions;
         this.gate = gate;
         this.verifier = verifier;
@@ -78,7 +75,7 @@ final class PacketFlow implements DataListener<Object> {
         this.parser = parser;
         this.repository = repository;
         this.room = room;
-        this.metrics = metrics;
+        this.stats = stats;
         this.clock = clock;
     }
 
@@ -86,20 +83,33 @@ final class PacketFlow implements DataListener<Object> {
     public void onData(SocketIOClient client, Object payload, AckRequest ack) {
         PacketEnvelope envelope = PacketParser.envelope(payload);
         inFlight.begin();
-        SocketSession session = sessions.of(client);
+        AuthenticatedSocket session = sessions.of(client);
         if (session == null) {
             // The CONNECT's decision may still be under way on another event loop: take it here.
-            TokenCheck.Rejected refused = gate.decide(client);
+            ConnectionGate.Refusal refused = gate.decide(client);
             session = sessions.of(client);
             if (session == null) {
-                deliver(client, ack, Answer.invalidToken(refused == null ? TokenRejection.MISSING : refused.reason(),
-                        refused == null ? "the socket is not authenticated" : refused.message(), envelope.packetId()));
+                deliver(client, ack, notAdmitted(refused, envelope.packetId()));
                 return;
             }
         }
-        SocketSession authenticated = session;
+        AuthenticatedSocket authenticated = session;
         authenticated.answerInOrder(process(authenticated, envelope, payload),
                 answer -> deliver(authenticated.client(), ack, answer));
+    }
+
+    /**
+     * The answer to a packet of a socket that was not admitted. A socket refused for a valid token
+     * (connectionRefused, being disconnected) has no token reason of its own: its racing packet is
+     * answered as unauthenticated ({@code missing}), as before, with the refusal's message; the
+     * client resends it after reconnecting.
+     */
+    private static Answer notAdmitted(ConnectionGate.Refusal refused, String packetId) {
+        if (refused == null) {
+            return Answer.invalidToken(TokenRejection.MISSING, "the socket is not authenticated", packetId);
+        }
+        TokenRejection reason = refused.tokenRejection() != null ? refused.tokenRejection() : TokenRejection.MISSING;
+        return Answer.invalidToken(reason, refused.message(), packetId);
     }
 
     /** From now on every packet is refused as retryable, so clients resend it to a server that stays. */
@@ -112,7 +122,7 @@ final class PacketFlow implements DataListener<Object> {
         return inFlight.awaitNone(timeout);
     }
 
-    private CompletableFuture<Answer> process(SocketSession session, PacketEnvelope envelope, Object payload) {
+    private CompletableFuture<Answer> process(AuthenticatedSocket session, PacketEnvelope envelope, Object payload) {
         if (draining) {
             return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE,
                     envelope.packetId(), null, "the server is shutting down; send the packet again after reconnecting"));
@@ -136,7 +146,7 @@ final class PacketFlow implements DataListener<Object> {
         long started = System.nanoTime();
         return repository.store(stored)
                 .thenApply(outcome -> {
-                    metrics.storeLatency(Duration.ofNanos(System.nanoTime() - started));
+                    stats.stored(Duration.ofNanos(System.nanoTime() - started));
                     if (outcome == StoreOutcome.STORED) {
                         room.apply(session.username()).sendEvent(FORWARD_EVENT, session.client(), forwardBody(stored));
                     }
@@ -149,7 +159,7 @@ final class PacketFlow implements DataListener<Object> {
     }
 
     /** Step 1. Returns the refusal, or null when the packet may go on. */
-    private Answer checkToken(SocketSession session, PacketEnvelope envelope) {
+    private Answer checkToken(AuthenticatedSocket session, PacketEnvelope envelope) {
         if (!envelope.hasAccessToken()) {
             if (session.isExpired(clock.instant())) {
                 return Answer.invalidToken(TokenRejection.EXPIRED, "the access token has expired", envelope.packetId());
@@ -176,7 +186,7 @@ final class PacketFlow implements DataListener<Object> {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Note> notes = new ArrayList<>(packet.notes().size());
         for (NoteDraft draft : packet.notes()) {
-            notes.add(new Note(new ObjectId().toHexString(), draft.text(), draft.timestamp(), now));
+            notes.add(new Note(repository.newNoteId(), draft.text(), draft.timestamp(), now));
         }
         return new StoredPacket(username, packet.packetId(), packet.video(), notes, now);
     }
@@ -208,7 +218,7 @@ final class PacketFlow implements DataListener<Object> {
 
     private void deliver(SocketIOClient client, AckRequest ack, Answer answer) {
         try {
-            metrics.packet(answer.outcome());
+            stats.answered(answer.outcome());
             client.sendEvent(answer.event(), answer.body());
             if (ack.isAckRequested()) {
                 ack.sendAckData(answer.ackBody());

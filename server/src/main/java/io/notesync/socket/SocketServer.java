@@ -7,7 +7,6 @@ import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.engine.PipelineHandler;
 import io.notesync.engine.SocketEngine;
-import io.notesync.metrics.NotesyncMetrics;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
@@ -30,7 +29,7 @@ public final class SocketServer implements AutoCloseable {
 
     private final SocketEngine engine;
     private final ScheduledExecutorService timers;
-    private final Sessions sessions;
+    private final AuthenticatedSockets sessions;
     private final ConnectionGate gate;
     private final Duration shutdownTimeout;
     private final PacketFlow packets;
@@ -40,7 +39,7 @@ public final class SocketServer implements AutoCloseable {
      * @param cluster      how room broadcasts reach other nodes; null for a single node
      */
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
-                        List<PipelineHandler> httpHandlers, NotesyncMetrics metrics, Clock clock,
+                        List<PipelineHandler> httpHandlers, PacketStats stats, Clock clock,
                         RedisFanout cluster) {
         this.shutdownTimeout = config.server().shutdownTimeout();
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -50,7 +49,7 @@ public final class SocketServer implements AutoCloseable {
         });
         NotesyncConfig.Limits limits = config.limits();
         RateLimiter rateLimiter = new RateLimiter(limits.packetsPerSecond(), limits.packetBurst(), System::nanoTime);
-        this.sessions = new Sessions(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
+        this.sessions = new AuthenticatedSockets(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
         this.gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
         this.engine = new SocketEngine(config, httpHandlers, cluster, new SocketEngine.Callbacks() {
             @Override
@@ -65,7 +64,7 @@ public final class SocketServer implements AutoCloseable {
 
             @Override
             public void closed(SocketIOClient client) {
-                SocketSession session = sessions.of(client);
+                AuthenticatedSocket session = sessions.of(client);
                 sessions.close(client);
                 gate.forget(client);
                 if (session != null) {
@@ -76,11 +75,8 @@ public final class SocketServer implements AutoCloseable {
 
         PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
         this.packets = new PacketFlow(sessions, gate, verifier, rateLimiter, parser, repository, engine::room,
-                metrics, clock);
+                stats, clock);
         engine.onEvent(PacketFlow.EVENT, packets);
-        for (Transport transport : Transport.values()) {
-            metrics.connections(transport.getValue(), sessions, all -> all.countOn(transport));
-        }
     }
 
     /** Binds and starts serving; throws when the port cannot be bound. */
@@ -97,6 +93,11 @@ public final class SocketServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Authenticated sockets whose current transport is {@code transport}. */
+    public long socketsOn(Transport transport) {
+        return sessions.countOn(transport);
+    }
+
     /**
      * The first half of a graceful shutdown: refuse new sockets and packets (as retryable), wait
      * up to {@code timeout} until every packet received has been answered, then disconnect every
@@ -110,7 +111,7 @@ public final class SocketServer implements AutoCloseable {
                     timeout.toMillis());
         }
         int sockets = 0;
-        for (SocketSession session : sessions.all()) {
+        for (AuthenticatedSocket session : sessions.all()) {
             session.client().disconnect();
             sockets++;
         }

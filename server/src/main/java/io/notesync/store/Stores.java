@@ -1,20 +1,23 @@
-package io.notesync.cli;
+package io.notesync.store;
 
 import io.notesync.config.NotesyncConfig;
-import io.notesync.store.EmbeddedMongo;
-import io.notesync.store.MongoConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
 /**
- * The database a command-line tool works on, found the way the server finds it: the configured
- * MongoDB; else the embedded store of a running server, through the loopback address it wrote into
- * the data directory; else the embedded store's file, opened here (no server is using it).
+ * The one place that turns the {@code mongodb} and {@code storage} configuration into a
+ * database connection, for {@code serve} ({@link #forServer}) and for the command-line tools
+ * ({@link #forTool}) alike. Closing it closes the connection, then the embedded store if it
+ * started one.
  */
-final class StoreAccess implements AutoCloseable {
+public final class Stores implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Stores.class);
 
     /** The database cannot be reached; the message says what was tried. */
-    static final class Unreachable extends Exception {
+    public static final class Unreachable extends Exception {
         Unreachable(String message) {
             super(message);
         }
@@ -24,13 +27,43 @@ final class StoreAccess implements AutoCloseable {
     private final EmbeddedMongo embedded;
     private final String description;
 
-    private StoreAccess(MongoConnection connection, EmbeddedMongo embedded, String description) {
+    private Stores(MongoConnection connection, EmbeddedMongo embedded, String description) {
         this.connection = connection;
         this.embedded = embedded;
         this.description = description;
     }
 
-    static StoreAccess open(NotesyncConfig config) throws Unreachable {
+    /**
+     * The server's database: the configured MongoDB (not contacted yet: the server starts and
+     * answers {@code storageUnavailable} while it is down), or the embedded store, started here on
+     * the data directory and the configured port.
+     */
+    public static Stores forServer(NotesyncConfig config) {
+        NotesyncConfig.MongoDb mongodb = config.mongodb();
+        if (!mongodb.embedded()) {
+            String where = MongoConnection.redact(mongodb.uri());
+            MongoConnection connection = new MongoConnection(mongodb.uri(), mongodb);
+            log.info("using MongoDB at {}, database {} ({})", where, connection.database().getName(),
+                    MongoConnection.namesDatabase(mongodb.uri()) ? "named by mongodb.uri" : "mongodb.database");
+            return new Stores(connection, null, "MongoDB at " + where);
+        }
+        EmbeddedMongo embedded = EmbeddedMongo.start(config.storage().dataDir(), config.storage().embeddedPort());
+        try {
+            MongoConnection connection = new MongoConnection(embedded.connectionString(), mongodb);
+            log.info("embedded store: database {} (mongodb.database)", connection.database().getName());
+            return new Stores(connection, embedded, "the embedded store in " + config.storage().dataDir());
+        } catch (RuntimeException e) {
+            embedded.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The database a command-line tool works on, found the way the server finds it: the configured
+     * MongoDB; else the embedded store of a running server, through the loopback address it wrote
+     * into the data directory; else the embedded store's file, opened here (no server is using it).
+     */
+    public static Stores forTool(NotesyncConfig config) throws Unreachable {
         NotesyncConfig.MongoDb mongodb = config.mongodb();
         if (!mongodb.embedded()) {
             String where = MongoConnection.redact(mongodb.uri());
@@ -59,27 +92,29 @@ final class StoreAccess implements AutoCloseable {
                     + ". Start the server, or stop whatever holds the file, and try again.");
         }
         MongoConnection connection = new MongoConnection(embedded.connectionString(), mongodb);
-        return new StoreAccess(connection, embedded, "the embedded store file in " + dataDir + " (no server was running)");
+        return new Stores(connection, embedded, "the embedded store file in " + dataDir + " (no server was running)");
     }
 
-    private static StoreAccess connect(String connectionString, NotesyncConfig.MongoDb config, String description,
+    private static Stores connect(String connectionString, NotesyncConfig.MongoDb config, String description,
                                        String failure) throws Unreachable {
         MongoConnection connection = new MongoConnection(connectionString, config);
         if (!connection.ping()) {
             connection.close();
             throw new Unreachable(failure);
         }
-        return new StoreAccess(connection, null, description);
+        return new Stores(connection, null, description);
     }
 
-    MongoConnection connection() {
+    public MongoConnection connection() {
         return connection;
     }
 
-    String description() {
-        return description;
+    /** Which database this is, for messages. */
+    public String description() {
+        return description + ", database " + connection.database().getName();
     }
 
+    /** Closes the connection, then the embedded store if this started one. */
     @Override
     public void close() {
         connection.close();
