@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * right after a client's CONNECT to the default namespace has been handled. netty-socketio's own
  * connect listener fires at the Engine.IO handshake, before the client has sent CONNECT (and so
  * before its {@code auth} payload is known), and its auth-token listener is skipped when a
- * CONNECT carries no payload; neither is the moment PROTOCOL.md needs.
+ * CONNECT carries no payload; neither is the moment docs/protocol.md needs.
  */
 @ChannelHandler.Sharable
 final class ConnectObserver extends ChannelInboundHandlerAdapter {

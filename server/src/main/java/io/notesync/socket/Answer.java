@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The one answer a packet gets: an event to the sender, and the same body (wrapped) for the
- * client's acknowledgement callback. Bodies are maps so the JSON matches PROTOCOL.md key for key.
+ * client's acknowledgement callback. Bodies are maps so the JSON matches docs/protocol.md key for key.
  */
 record Answer(String event, Map<String, Object> body, Map<String, Object> ackBody, PacketOutcome outcome) {
 

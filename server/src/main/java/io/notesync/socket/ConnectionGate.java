@@ -133,8 +133,8 @@ final class ConnectionGate {
     }
 
     /**
-     * A valid token that cannot be served now: the client may retry later. Not in PROTOCOL.md's
-     * event list; proposed there as {@code connectionRefused {code, message, retryable: true}}.
+     * A valid token that cannot be served now: the client may retry later with
+     * {@code connectionRefused {code, message, retryable: true}} (docs/protocol.md).
      */
     private Refusal refuse(SocketIOClient client, String code, String message) {
         Refusal refusal = Refusal.cannotServe(code, message);
@@ -148,7 +148,7 @@ final class ConnectionGate {
         return refusal;
     }
 
-    /** PROTOCOL.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */
+    /** docs/protocol.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */
     private Object tokenOf(HandshakeData handshake) {
         if (handshake.getAuthToken() instanceof Map<?, ?> auth && auth.containsKey("token")) {
             return auth.get("token");
