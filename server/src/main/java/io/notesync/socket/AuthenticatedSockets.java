@@ -28,7 +28,7 @@ final class AuthenticatedSockets {
 
     private static final Logger log = LoggerFactory.getLogger(AuthenticatedSockets.class);
 
-    private final Map<UUID, AuthenticatedSocket> sessions = new ConcurrentHashMap<>();
+    private final Map<UUID, AuthenticatedSocket> sockets = new ConcurrentHashMap<>();
     private final Map<String, Integer> socketsPerUser = new ConcurrentHashMap<>();
     private final int maxSocketsPerUser;
     private final ScheduledExecutorService timers;
@@ -44,8 +44,8 @@ final class AuthenticatedSockets {
     }
 
     /**
-     * Opens a session, or returns null when the user already holds the most sockets allowed. The
-     * caller holds the client's lock and has checked it has no session yet (ConnectionGate).
+     * Admits a socket, or returns null when the user already holds the most sockets allowed. The
+     * caller holds the client's lock and has checked it is not admitted yet (ConnectionGate).
      */
     AuthenticatedSocket tryOpen(SocketIOClient client, String username, Instant expiresAt) {
         boolean[] admitted = {false};
@@ -60,65 +60,65 @@ final class AuthenticatedSockets {
         if (!admitted[0]) {
             return null;
         }
-        AuthenticatedSocket session = new AuthenticatedSocket(client, username, expiresAt);
-        sessions.put(client.getSessionId(), session);
-        session.renew(expiresAt, scheduleExpiry(session, expiresAt));
-        return session;
+        AuthenticatedSocket socket = new AuthenticatedSocket(client, username, expiresAt);
+        sockets.put(client.getSessionId(), socket);
+        socket.renew(expiresAt, scheduleExpiry(socket, expiresAt));
+        return socket;
     }
 
     AuthenticatedSocket of(SocketIOClient client) {
-        return sessions.get(client.getSessionId());
+        return sockets.get(client.getSessionId());
     }
 
-    void renew(AuthenticatedSocket session, Instant expiresAt) {
-        session.renew(expiresAt, scheduleExpiry(session, expiresAt));
+    void renew(AuthenticatedSocket socket, Instant expiresAt) {
+        socket.renew(expiresAt, scheduleExpiry(socket, expiresAt));
     }
 
     void close(SocketIOClient client) {
-        AuthenticatedSocket session = sessions.remove(client.getSessionId());
-        if (session == null) {
+        AuthenticatedSocket socket = sockets.remove(client.getSessionId());
+        if (socket == null) {
             return;
         }
-        session.cancelExpiryTimer();
-        Integer left = socketsPerUser.computeIfPresent(session.username(), (user, count) -> count <= 1 ? null : count - 1);
+        socket.cancelExpiryTimer();
+        Integer left = socketsPerUser.computeIfPresent(socket.username(), (user, count) -> count <= 1 ? null : count - 1);
         if (left == null) {
-            lastSocketClosed.accept(session.username());
+            lastSocketClosed.accept(socket.username());
         }
     }
 
     int size() {
-        return sessions.size();
+        return sockets.size();
     }
 
     /** Sockets whose current transport is {@code transport}. */
     long countOn(Transport transport) {
-        return sessions.values().stream().filter(session -> session.client().getTransport() == transport).count();
+        return sockets.values().stream().filter(socket -> socket.client().getTransport() == transport).count();
     }
 
     Collection<AuthenticatedSocket> all() {
-        return List.copyOf(sessions.values());
+        return List.copyOf(sockets.values());
     }
 
-    private ScheduledFuture<?> scheduleExpiry(AuthenticatedSocket session, Instant expiresAt) {
-        // Rounded up: a timer that fires before exp finds the session still valid.
+    private ScheduledFuture<?> scheduleExpiry(AuthenticatedSocket socket, Instant expiresAt) {
+        // Rounded up: a timer that fires before exp finds the socket still valid.
         long delayMicros = Math.max(0, (Duration.between(clock.instant(), expiresAt).toNanos() + 999) / 1000);
-        return timers.schedule(() -> expireIfDue(session), delayMicros, TimeUnit.MICROSECONDS);
+        return timers.schedule(() -> expireIfDue(socket), delayMicros, TimeUnit.MICROSECONDS);
     }
 
-    private void expireIfDue(AuthenticatedSocket session) {
-        if (sessions.get(session.client().getSessionId()) != session) {
+    private void expireIfDue(AuthenticatedSocket socket) {
+        if (sockets.get(socket.client().getSessionId()) != socket) {
             return;
         }
-        if (!session.isExpired(clock.instant())) {
+        if (!socket.isExpired(clock.instant())) {
             // Fired early (the timer runs on the monotonic clock, exp is wall-clock time) or raced a
             // renewal: look again at the current expiry, or the socket would never be expired.
-            renew(session, session.expiresAt());
+            renew(socket, socket.expiresAt());
             return;
         }
-        log.info("socket {} of user {} disconnected: token expired", session.client().getSessionId(), session.username());
-        session.client().sendEvent(Answer.INVALID_TOKEN,
+        log.info("socket {} of user {} disconnected: token expired", socket.client().getSessionId(), socket.username());
+        socket.client().sendEvent(Answer.INVALID_TOKEN,
                 Answer.invalidTokenBody(TokenRejection.EXPIRED, "the access token has expired; refresh and reconnect"));
-        close(session.client());
-        session.client().disconnect();
+        close(socket.client());
+        socket.client().disconnect();
     }
 }

@@ -29,7 +29,7 @@ final class ConnectionGate {
     static final String CONNECTION_REFUSED = "connectionRefused";
 
     private final TokenVerifier verifier;
-    private final AuthenticatedSockets sessions;
+    private final AuthenticatedSockets sockets;
     private final boolean allowQueryToken;
     private volatile boolean draining;
     private final Map<UUID, Refusal> refused = new ConcurrentHashMap<>();
@@ -49,16 +49,16 @@ final class ConnectionGate {
         }
     }
 
-    ConnectionGate(TokenVerifier verifier, AuthenticatedSockets sessions, boolean allowQueryToken) {
+    ConnectionGate(TokenVerifier verifier, AuthenticatedSockets sockets, boolean allowQueryToken) {
         this.verifier = verifier;
-        this.sessions = sessions;
+        this.sockets = sockets;
         this.allowQueryToken = allowQueryToken;
     }
 
     /** Decides once; returns null when the socket was admitted, else why it was refused. */
     Refusal decide(SocketIOClient client) {
         synchronized (client) {
-            if (sessions.of(client) != null) {
+            if (sockets.of(client) != null) {
                 return null;
             }
             Refusal earlier = refused.get(client.getSessionId());
@@ -78,7 +78,7 @@ final class ConnectionGate {
      */
     void admitBeforeAnswer(SocketIOClient client) {
         synchronized (client) {
-            if (draining || sessions.of(client) != null || refused.containsKey(client.getSessionId())) {
+            if (draining || sockets.of(client) != null || refused.containsKey(client.getSessionId())) {
                 return;
             }
             if (verifier.check(tokenOf(client.getHandshakeData())) instanceof TokenCheck.Valid valid) {
@@ -87,9 +87,9 @@ final class ConnectionGate {
         }
     }
 
-    /** Opens the socket's session and joins its user's room; false when the user holds the most sockets allowed. */
+    /** Opens the socket's socket and joins its user's room; false when the user holds the most sockets allowed. */
     private boolean admit(SocketIOClient client, TokenCheck.Valid valid) {
-        if (sessions.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+        if (sockets.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
             return false;
         }
         client.joinRoom(valid.username());

@@ -54,7 +54,7 @@ final class PacketFlow implements DataListener<Object> {
     static final String EVENT = "packet";
     static final String FORWARD_EVENT = "fPacket";
 
-    private final AuthenticatedSockets sessions;
+    private final AuthenticatedSockets sockets;
     private final ConnectionGate gate;
     private final TokenVerifier verifier;
     private final RateLimiter rateLimiter;
@@ -66,9 +66,9 @@ final class PacketFlow implements DataListener<Object> {
     private final InFlight inFlight = new InFlight();
     private volatile boolean draining;
 
-    PacketFlow(AuthenticatedSockets sessions, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
+    PacketFlow(AuthenticatedSockets sockets, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
                NoteRepository repository, Function<String, BroadcastOperations> room, PacketStats stats, Clock clock) {
-        this.sessions = sessions;
+        this.sockets = sockets;
         this.gate = gate;
         this.verifier = verifier;
         this.rateLimiter = rateLimiter;
@@ -83,17 +83,17 @@ final class PacketFlow implements DataListener<Object> {
     public void onData(SocketIOClient client, Object payload, AckRequest ack) {
         PacketEnvelope envelope = PacketParser.envelope(payload);
         inFlight.begin();
-        AuthenticatedSocket session = sessions.of(client);
-        if (session == null) {
+        AuthenticatedSocket socket = sockets.of(client);
+        if (socket == null) {
             // The CONNECT's decision may still be under way on another event loop: take it here.
             ConnectionGate.Refusal refused = gate.decide(client);
-            session = sessions.of(client);
-            if (session == null) {
+            socket = sockets.of(client);
+            if (socket == null) {
                 deliver(client, ack, notAdmitted(refused, envelope.packetId()));
                 return;
             }
         }
-        AuthenticatedSocket authenticated = session;
+        AuthenticatedSocket authenticated = socket;
         authenticated.answerInOrder(process(authenticated, envelope, payload),
                 answer -> deliver(authenticated.client(), ack, answer));
     }
@@ -122,46 +122,46 @@ final class PacketFlow implements DataListener<Object> {
         return inFlight.awaitNone(timeout);
     }
 
-    private CompletableFuture<Answer> process(AuthenticatedSocket session, PacketEnvelope envelope, Object payload) {
+    private CompletableFuture<Answer> process(AuthenticatedSocket socket, PacketEnvelope envelope, Object payload) {
         if (draining) {
             return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE,
                     envelope.packetId(), null, "the server is shutting down; send the packet again after reconnecting"));
         }
-        Answer refused = checkToken(session, envelope);
+        Answer refused = checkToken(socket, envelope);
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
-        if (!rateLimiter.tryAcquire(session.username())) {
+        if (!rateLimiter.tryAcquire(socket.username())) {
             return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.RATE_LIMITED,
                     envelope.packetId(), null, "too many packets; keep this one and send it again later"));
         }
         ParseResult parsed = parser.parse(payload);
         if (parsed instanceof ParseResult.Rejected rejected) {
-            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), session.username(),
+            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), socket.username(),
                     rejected.problem().field(), rejected.problem().message());
             return CompletableFuture.completedFuture(Answer.packetError(rejected.problem()));
         }
         ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
-        StoredPacket stored = toStore(session.username(), packet);
+        StoredPacket stored = toStore(socket.username(), packet);
         long started = System.nanoTime();
         return repository.store(stored)
                 .thenApply(outcome -> {
                     stats.stored(Duration.ofNanos(System.nanoTime() - started));
                     if (outcome == StoreOutcome.STORED) {
-                        room.apply(session.username()).sendEvent(FORWARD_EVENT, session.client(), forwardBody(stored));
+                        room.apply(socket.username()).sendEvent(FORWARD_EVENT, socket.client(), forwardBody(stored));
                     }
-                    log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), session.username(),
+                    log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), socket.username(),
                             outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
                             packet.video().key());
                     return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
                 })
-                .exceptionally(failure -> storeFailed(packet.packetId(), session.username(), failure));
+                .exceptionally(failure -> storeFailed(packet.packetId(), socket.username(), failure));
     }
 
     /** Step 1. Returns the refusal, or null when the packet may go on. */
-    private Answer checkToken(AuthenticatedSocket session, PacketEnvelope envelope) {
+    private Answer checkToken(AuthenticatedSocket socket, PacketEnvelope envelope) {
         if (!envelope.hasAccessToken()) {
-            if (session.isExpired(clock.instant())) {
+            if (socket.isExpired(clock.instant())) {
                 return Answer.invalidToken(TokenRejection.EXPIRED, "the access token has expired", envelope.packetId());
             }
             return null;
@@ -171,12 +171,12 @@ final class PacketFlow implements DataListener<Object> {
             return Answer.invalidToken(rejected.reason(), rejected.message(), envelope.packetId());
         }
         TokenCheck.Valid valid = (TokenCheck.Valid) check;
-        if (!valid.username().equals(session.username())) {
+        if (!valid.username().equals(socket.username())) {
             return Answer.invalidToken(TokenRejection.USER_MISMATCH,
                     "the packet's accessToken belongs to another user than this socket's", envelope.packetId());
         }
-        if (valid.expiresAt().isAfter(session.expiresAt())) {
-            sessions.renew(session, valid.expiresAt());
+        if (valid.expiresAt().isAfter(socket.expiresAt())) {
+            sockets.renew(socket, valid.expiresAt());
         }
         return null;
     }

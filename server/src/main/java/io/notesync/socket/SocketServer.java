@@ -29,7 +29,7 @@ public final class SocketServer implements AutoCloseable {
 
     private final SocketEngine engine;
     private final ScheduledExecutorService timers;
-    private final AuthenticatedSockets sessions;
+    private final AuthenticatedSockets sockets;
     private final ConnectionGate gate;
     private final Duration shutdownTimeout;
     private final PacketFlow packets;
@@ -49,8 +49,8 @@ public final class SocketServer implements AutoCloseable {
         });
         NotesyncConfig.Limits limits = config.limits();
         RateLimiter rateLimiter = new RateLimiter(limits.packetsPerSecond(), limits.packetBurst(), System::nanoTime);
-        this.sessions = new AuthenticatedSockets(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
-        this.gate = new ConnectionGate(verifier, sessions, config.socketio().allowQueryToken());
+        this.sockets = new AuthenticatedSockets(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
+        this.gate = new ConnectionGate(verifier, sockets, config.socketio().allowQueryToken());
         this.engine = new SocketEngine(config, httpHandlers, cluster, new SocketEngine.Callbacks() {
             @Override
             public void connecting(SocketIOClient client) {
@@ -64,17 +64,17 @@ public final class SocketServer implements AutoCloseable {
 
             @Override
             public void closed(SocketIOClient client) {
-                AuthenticatedSocket session = sessions.of(client);
-                sessions.close(client);
+                AuthenticatedSocket socket = sockets.of(client);
+                sockets.close(client);
                 gate.forget(client);
-                if (session != null) {
-                    log.info("socket {} of user {} disconnected", client.getSessionId(), session.username());
+                if (socket != null) {
+                    log.info("socket {} of user {} disconnected", client.getSessionId(), socket.username());
                 }
             }
         });
 
         PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
-        this.packets = new PacketFlow(sessions, gate, verifier, rateLimiter, parser, repository, engine::room,
+        this.packets = new PacketFlow(sockets, gate, verifier, rateLimiter, parser, repository, engine::room,
                 stats, clock);
         engine.onEvent(PacketFlow.EVENT, packets);
     }
@@ -90,12 +90,12 @@ public final class SocketServer implements AutoCloseable {
     }
 
     public int connectedSockets() {
-        return sessions.size();
+        return sockets.size();
     }
 
     /** Authenticated sockets whose current transport is {@code transport}. */
     public long socketsOn(Transport transport) {
-        return sessions.countOn(transport);
+        return sockets.countOn(transport);
     }
 
     /**
@@ -110,12 +110,12 @@ public final class SocketServer implements AutoCloseable {
             log.warn("shutdown: some packets were still unanswered after {} ms; their clients will resend them",
                     timeout.toMillis());
         }
-        int sockets = 0;
-        for (AuthenticatedSocket session : sessions.all()) {
-            session.client().disconnect();
-            sockets++;
+        int disconnected = 0;
+        for (AuthenticatedSocket socket : sockets.all()) {
+            socket.client().disconnect();
+            disconnected++;
         }
-        log.info("shutdown: every packet received was answered; {} sockets disconnected", sockets);
+        log.info("shutdown: every packet received was answered; {} sockets disconnected", disconnected);
     }
 
     @Override
