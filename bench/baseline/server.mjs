@@ -1,4 +1,4 @@
-// The Node baseline: the same wire contract as notesync (shared/PROTOCOL.md, packet path),
+// The Node baseline: the same wire contract as notesync (docs/protocol.md, packet path),
 // written the straightforward way a competent Node developer would: socket.io v4, a JWT check,
 // cleaning, one insertOne per packet with the official MongoDB driver, socket.to(room).emit,
 // then confirm. Answers are chained per socket so a socket's confirmations keep its send order.

@@ -1,4 +1,4 @@
-// PROTOCOL.md, "Cleaning the strings": checked on what fPacket carries and what GET /api/notes returns.
+// docs/protocol.md, "Cleaning the strings": checked on what fPacket carries and what GET /api/notes returns.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// PROTOCOL.md, "Authentication at connection".
+// docs/protocol.md, "Authentication at connection".
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// PROTOCOL.md, "HTTP API (same port)": the read routes, health, and the error bodies.
+// docs/protocol.md, "HTTP API (same port)": the read routes, health, and the error bodies.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';

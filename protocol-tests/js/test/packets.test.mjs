@@ -1,4 +1,4 @@
-// PROTOCOL.md, "Events": packet, fPacket, confirmation, invalidToken, packetError.
+// docs/protocol.md, "Events": packet, fPacket, confirmation, invalidToken, packetError.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';

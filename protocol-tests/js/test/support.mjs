@@ -26,7 +26,7 @@ export const TIMEOUT = 5000;
 /** How long to keep listening when checking that something does NOT arrive. */
 export const QUIET = 400;
 
-/** The three transport setups a client may use (PROTOCOL.md, "Transport"). */
+/** The three transport setups a client may use (docs/protocol.md, "Transport"). */
 export const TRANSPORTS = [
   { name: 'default transports (polling, then upgrade to WebSocket)', options: {} },
   { name: "transports: ['websocket']", options: { transports: ['websocket'] } },

@@ -1,4 +1,4 @@
-// PROTOCOL.md: "HTTP API" (login, refresh, logout, Origin and CORS), "invalidToken", and the
+// docs/protocol.md: "HTTP API" (login, refresh, logout, Origin and CORS), "invalidToken", and the
 // per-packet accessToken. Runs against the servers JsClientTest starts:
 //   NOTESYNC_AUTH_URL           HS256; access tokens live 3 s, grace window 2 s, 3 failed logins
 //                               per user, allowed origins NOTESYNC_ALLOWED_ORIGINS; seeded users
@@ -484,7 +484,7 @@ describe('Origin on Socket.IO', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The attack matrix on packets: every bad accessToken is refused with PROTOCOL.md's reason, the
+// The attack matrix on packets: every bad accessToken is refused with docs/protocol.md's reason, the
 // socket stays connected and keeps its identity, nothing is stored and nothing forwarded.
 
 const now = () => Math.floor(Date.now() / 1000);

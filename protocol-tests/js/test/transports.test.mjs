@@ -1,4 +1,4 @@
-// PROTOCOL.md, "Transport": Engine.IO v4 long-polling with upgrade to WebSocket, and WebSocket only.
+// docs/protocol.md, "Transport": Engine.IO v4 long-polling with upgrade to WebSocket, and WebSocket only.
 
 import assert from 'node:assert/strict';
 import http from 'node:http';

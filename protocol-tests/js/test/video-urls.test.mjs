@@ -1,4 +1,4 @@
-// PROTOCOL.md, "The video base URL": videoKey in confirmation, canonical videoUrl in fPacket and GET /api/notes.
+// docs/protocol.md, "The video base URL": videoKey in confirmation, canonical videoUrl in fPacket and GET /api/notes.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';

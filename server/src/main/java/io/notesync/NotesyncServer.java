@@ -1,5 +1,6 @@
 package io.notesync;
 
+import com.corundumstudio.socketio.Transport;
 import io.notesync.auth.Login;
 import io.notesync.auth.LoginThrottle;
 import io.notesync.auth.PasswordHasher;
@@ -9,7 +10,6 @@ import io.notesync.auth.TokenIssuer;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.auth.UserAccounts;
 import io.notesync.auth.UserRepository;
-import io.notesync.cluster.ClusterStoreFactory;
 import io.notesync.cluster.RedisFanout;
 import io.notesync.config.ExposureCheck;
 import io.notesync.config.NotesyncConfig;
@@ -20,13 +20,14 @@ import io.notesync.http.OriginGate;
 import io.notesync.http.OriginPolicy;
 import io.notesync.http.StaticFiles;
 import io.notesync.metrics.NotesyncMetrics;
-import io.notesync.socket.PipelineHandler;
+import io.notesync.engine.PipelineHandler;
+import io.notesync.engine.SocketEngine;
 import io.notesync.socket.SocketServer;
-import io.notesync.store.EmbeddedMongo;
 import io.notesync.store.MongoConnection;
 import io.notesync.store.MongoNoteRepository;
 import io.notesync.store.MongoRefreshTokenRepository;
 import io.notesync.store.MongoUserRepository;
+import io.notesync.store.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,16 +69,9 @@ public final class NotesyncServer implements AutoCloseable {
         NotesyncMetrics metrics = new NotesyncMetrics();
         started.add(metrics);
         try {
-            String connectionString = config.mongodb().uri();
-            if (config.mongodb().embedded()) {
-                EmbeddedMongo embedded = EmbeddedMongo.start(config.storage().dataDir(), config.storage().embeddedPort());
-                started.add(embedded);
-                connectionString = embedded.connectionString();
-            } else {
-                log.info("using MongoDB at {}", MongoConnection.redact(connectionString));
-            }
-            MongoConnection mongo = new MongoConnection(connectionString, config.mongodb());
-            started.add(mongo);
+            Stores stores = Stores.forServer(config);
+            started.add(stores);
+            MongoConnection mongo = stores.connection();
             MongoNoteRepository repository = new MongoNoteRepository(mongo, config.mongodb(), config.writer());
             started.add(repository);
             UserRepository userRepository = new MongoUserRepository(mongo.database());
@@ -113,11 +107,9 @@ public final class NotesyncServer implements AutoCloseable {
             }
 
             RedisFanout fanout = null;
-            ClusterStoreFactory storeFactory = null;
             if (config.cluster().enabled()) {
-                fanout = RedisFanout.start(config.cluster().redis().uri());
+                fanout = RedisFanout.start(config.cluster().redis().uri(), SocketEngine.broadcastClasses());
                 started.add(fanout);
-                storeFactory = new ClusterStoreFactory(fanout);
                 metrics.cluster(fanout, f -> f.connected() ? 1 : 0, RedisFanout::lostBroadcasts);
             }
 
@@ -125,10 +117,10 @@ public final class NotesyncServer implements AutoCloseable {
             // the TCP peer, or the forwarded headers when that peer is a trusted proxy.
             ForwardedHeaders forwarded = new ForwardedHeaders(config.http().trustedProxyRanges(),
                     config.server().tls().enabled());
-            HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, login, refreshTokens, issuer,
+            HttpApi http = new HttpApi(SocketEngine.PATH, verifier, repository, login, refreshTokens, issuer,
                     config, blocking, metrics, fanout == null ? null : fanout::connected, forwarded);
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
-                    forwarded, SocketServer.SOCKET_IO_PATH);
+                    forwarded, SocketEngine.PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
                     // The static files sit behind the gate, so an allowed origin's module import
                     // (the app on another origin loads the client bundle) gets its CORS headers,
@@ -138,8 +130,11 @@ public final class NotesyncServer implements AutoCloseable {
                             new PipelineHandler(StaticFiles.NAME,
                                     new StaticFiles(new ContentSecurityPolicy(config.http().publicUrl()))),
                             new PipelineHandler(HttpApi.NAME, http)),
-                    metrics, clock, storeFactory,
+                    metrics, clock, fanout,
                     handshake -> forwarded.resolve(handshake.getAddress(), handshake.getHttpHeaders()).clientAddress());
+            for (Transport transport : Transport.values()) {
+                metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
+            }
             sockets.start();
             started.add(sockets);
             return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));

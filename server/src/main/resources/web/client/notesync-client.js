@@ -1,4 +1,4 @@
-// notesync reference client: the extension's side of notesync's wire contract (PROTOCOL.md),
+// notesync reference client: the extension's side of notesync's wire contract (docs/protocol.md),
 // as a plain ES module with no build step. Copy it into an extension or a page.
 //
 //   import { NotesyncClient } from '/client/notesync-client.js';
@@ -7,7 +7,7 @@
 //   client.start(accessToken);
 //   client.addNote({ videoUrl: location.href, text: 'the chorus starts here', timestamp: video.currentTime });
 //
-// What it promises (PROTOCOL.md, "What a well-behaved client does"):
+// What it promises (docs/protocol.md, "What a well-behaved client does"):
 // - every note goes into an outbox kept in storage (localStorage by default) until the server
 //   confirms its packet (status "stored" or "duplicate"); a page reload or a crash loses nothing;
 // - it sends on add and every `flushIntervalMs`, only while connected (socket.io-client would

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The core flows of PROTOCOL.md with socket.io-client-java, the Java harness. */
+/** The core flows of docs/protocol.md with socket.io-client-java, the Java harness. */
 class JavaClientTest {
 
     private static final String VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s";

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A client that keeps its side of PROTOCOL.md like the extension does: every packet stays in the
+ * A client that keeps its side of docs/protocol.md like the extension does: every packet stays in the
  * outbox until confirmed (stored or duplicate); what is unconfirmed is resent after each
  * (re)connect and every {@code resendMillis}; it emits only while connected; a retryable error
  * keeps the packet, a final one drops it.

@@ -83,7 +83,7 @@ public final class TokenVerifier {
                     "the access token's '" + e.getClaimName() + "' claim is not the one required");
         } catch (MalformedJwtException e) {
             // Structure and JSON were checked above: what jjwt still finds malformed is a claim of the
-            // wrong type (a numeric sub, a textual exp), which PROTOCOL.md calls invalid.
+            // wrong type (a numeric sub, a textual exp), which docs/protocol.md calls invalid.
             return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token has a claim of the wrong type");
         } catch (JwtException | IllegalArgumentException e) {
             return new TokenCheck.Rejected(TokenRejection.INVALID, "the access token's signature is not valid");

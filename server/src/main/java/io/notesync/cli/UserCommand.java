@@ -5,8 +5,9 @@ import io.notesync.auth.UserAccounts;
 import io.notesync.auth.UserRepository;
 import io.notesync.config.ConfigException;
 import io.notesync.config.NotesyncConfig;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import io.notesync.store.MongoUserRepository;
+import io.notesync.store.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,14 +57,14 @@ final class UserCommand {
             char[] password = null;
             try {
                 password = needsPassword() ? readPassword() : null;
-                try (StoreAccess store = StoreAccess.open(config)) {
+                try (Stores store = Stores.forTool(config)) {
                     UserAccounts accounts = new UserAccounts(new MongoUserRepository(store.connection().database()),
                             new PasswordHasher(config.auth().passwordHashCost()), Clock.systemUTC());
                     System.err.println("notesync: using " + store.description());
                     run(accounts, password);
                     return 0;
                 }
-            } catch (StoreAccess.Unreachable | StorageUnavailableException e) {
+            } catch (Stores.Unreachable | StorageUnavailableException e) {
                 System.err.println("notesync: " + e.getMessage());
                 return UNREACHABLE;
             } catch (UserAccounts.AccountException | PasswordUnavailable e) {

@@ -1,6 +1,5 @@
 package io.notesync.cluster;
 
-import com.corundumstudio.socketio.store.pubsub.DispatchMessage;
 import org.redisson.Redisson;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
@@ -14,9 +13,11 @@ import org.redisson.config.SingleServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Serializable;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,20 +51,20 @@ public final class RedisFanout implements AutoCloseable {
     private static final int MAX_PENDING = 10_000;
 
     /**
-     * What a room broadcast is made of once Java-serialized (DispatchMessage > Packet > our
-     * fPacket body of maps, lists, strings and numbers). Anything else arriving on the channel is
-     * refused before it is instantiated: whoever can publish to Redis must not get to pick classes.
+     * What an envelope is made of once Java-serialized, besides the classes of the message itself
+     * that the caller names ({@link #start}). Anything else arriving on the channel is refused
+     * before it is instantiated: whoever can publish to Redis must not get to pick classes.
      */
-    private static final Set<String> WIRE_CLASSES = Set.of(
-            "com.corundumstudio.socketio.store.pubsub.DispatchMessage",
-            "com.corundumstudio.socketio.store.pubsub.PubSubMessage",
-            "com.corundumstudio.socketio.protocol.Packet",
-            "com.corundumstudio.socketio.protocol.PacketType",
-            "com.corundumstudio.socketio.protocol.EngineIOVersion",
+    private static final Set<String> ENVELOPE_CLASSES = Set.of(
+            "io.notesync.cluster.RedisFanout$Broadcast", "java.lang.Record",
             "java.lang.Enum", "java.lang.Number", "java.lang.Long", "java.lang.Integer", "java.lang.Double",
             "java.lang.Boolean", "java.lang.String", "[Ljava.lang.Object;",
             "java.util.Arrays$ArrayList", "java.util.ArrayList", "java.util.LinkedHashMap", "java.util.HashMap",
             "java.util.Collections$EmptyList");
+
+    /** One broadcast on the channel, with the node that sent it (messages come back to their sender too). */
+    record Broadcast(long sender, Serializable message) implements Serializable {
+    }
 
     private final RedissonClient redis;
     private final RTopic dispatch;
@@ -79,22 +80,24 @@ public final class RedisFanout implements AutoCloseable {
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final MessageListener<DispatchMessage> dispatchListener;
+    private final MessageListener<Broadcast> dispatchListener;
     private final MessageListener<String> heartbeatListener;
     private volatile boolean dispatchSubscribed;
     private volatile boolean heartbeatSubscribed;
     private volatile long lastEchoNanos = System.nanoTime() - HEARTBEAT_STALE.toNanos() - 1;
     private volatile boolean reportedUp;
-    private volatile Consumer<DispatchMessage> receiver = message -> { };
+    private volatile Consumer<Serializable> receiver = message -> { };
 
-    private RedisFanout(RedissonClient redis) {
+    private RedisFanout(RedissonClient redis, Set<String> messageClasses) {
         this.redis = redis;
-        SerializationCodec codec = new SerializationCodec(RedisFanout.class.getClassLoader(), WIRE_CLASSES);
+        Set<String> wireClasses = new HashSet<>(ENVELOPE_CLASSES);
+        wireClasses.addAll(messageClasses);
+        SerializationCodec codec = new SerializationCodec(RedisFanout.class.getClassLoader(), wireClasses);
         this.dispatch = redis.getTopic(DISPATCH_CHANNEL, codec);
         this.heartbeat = redis.getTopic(HEARTBEAT_CHANNEL, StringCodec.INSTANCE);
         this.dispatchListener = (channel, message) -> {
-            if (message.getNodeId() == null || message.getNodeId() != nodeId) {
-                receiver.accept(message);
+            if (message.sender() != nodeId) {
+                receiver.accept(message.message());
             }
         };
         this.heartbeatListener = (channel, token) -> {
@@ -109,10 +112,12 @@ public final class RedisFanout implements AutoCloseable {
     /**
      * Starts the link; returns at once, whether or not Redis answers yet.
      *
-     * @param uri {@code redis://[[user]:password@]host:port[/db]}, or {@code rediss://} for TLS
+     * @param uri            {@code redis://[[user]:password@]host:port[/db]}, or {@code rediss://} for TLS
+     * @param messageClasses the classes a published message is made of once Java-serialized; only
+     *                       these (and plain JDK values) are ever deserialized from the channel
      */
-    public static RedisFanout start(String uri) {
-        RedisFanout fanout = new RedisFanout(Redisson.create(redissonConfig(uri)));
+    public static RedisFanout start(String uri, Set<String> messageClasses) {
+        RedisFanout fanout = new RedisFanout(Redisson.create(redissonConfig(uri)), messageClasses);
         fanout.timer.scheduleWithFixedDelay(fanout::tick, 0, HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         log.info("cluster fan-out through Redis at {}", redactedAddress(uri));
         return fanout;
@@ -166,14 +171,14 @@ public final class RedisFanout implements AutoCloseable {
      * and {@value #MAX_PENDING} messages wait already, this one is dropped: the note is stored and
      * confirmed regardless, and other nodes' sockets read it with {@code since}.
      */
-    public void publish(DispatchMessage message) {
-        message.setNodeId(nodeId);
+    public void publish(Serializable message) {
+        Broadcast broadcast = new Broadcast(nodeId, message);
         if (!pending.tryAcquire()) {
             countDropped();
             return;
         }
         try {
-            publisher.execute(() -> send(message, UNWRITTEN_RETRIES));
+            publisher.execute(() -> send(broadcast, UNWRITTEN_RETRIES));
         } catch (RejectedExecutionException e) {
             pending.release();
         }
@@ -183,7 +188,7 @@ public final class RedisFanout implements AutoCloseable {
      * Publishes; a PUBLISH that Redisson could not even write to its connection (it never reached
      * Redis, so it cannot arrive twice) is tried again, as a loaded machine makes that happen.
      */
-    private void send(DispatchMessage message, int retriesLeft) {
+    private void send(Broadcast message, int retriesLeft) {
         try {
             dispatch.publishAsync(message).whenComplete((receivers, failure) -> {
                 if (failure instanceof WriteRedisConnectionException && retriesLeft > 0) {
@@ -205,7 +210,7 @@ public final class RedisFanout implements AutoCloseable {
      * Who gets every broadcast published by another node (called on a Redisson thread). Until it is
      * set, broadcasts are ignored: this node has no sockets yet.
      */
-    public void receiveWith(Consumer<DispatchMessage> receiver) {
+    public void receiveWith(Consumer<Serializable> receiver) {
         this.receiver = receiver;
     }
 
@@ -222,7 +227,7 @@ public final class RedisFanout implements AutoCloseable {
     private void tick() {
         try {
             if (!dispatchSubscribed) {
-                dispatchSubscribed = subscribe(dispatch, DispatchMessage.class, dispatchListener);
+                dispatchSubscribed = subscribe(dispatch, Broadcast.class, dispatchListener);
             }
             if (!heartbeatSubscribed) {
                 heartbeatSubscribed = subscribe(heartbeat, String.class, heartbeatListener);
@@ -253,7 +258,7 @@ public final class RedisFanout implements AutoCloseable {
     private static <M> boolean subscribe(RTopic topic, Class<M> type, MessageListener<M> listener) {
         try {
             topic.addListener(type, listener);
-            if (type == DispatchMessage.class) {
+            if (type == Broadcast.class) {
                 // A resubscription means the subscribing connection was lost: what other nodes
                 // published meanwhile did not reach this node. Logged so a missing fPacket can be explained.
                 topic.addListener(new BaseStatusListener() {

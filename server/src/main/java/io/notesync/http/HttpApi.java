@@ -24,7 +24,7 @@ import io.notesync.notes.Note;
 import io.notesync.notes.NoteJson;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.NotesCursor;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.Video;
 import io.notesync.notes.VideoSummary;
 import io.notesync.notes.VideoUrls;

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.notesync.socket.PacketOutcome;
+import io.notesync.socket.PacketStats;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -18,16 +20,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** What notesync counts, and its Prometheus text rendering for {@code GET /metrics}. */
-public final class NotesyncMetrics implements AutoCloseable {
-
-    /** How a packet ended; the {@code outcome} label of {@code notesync_packets_total}. */
-    public enum PacketOutcome {
-        STORED, DUPLICATE, INVALID, UNAUTHORIZED, RATE_LIMITED, STORAGE_UNAVAILABLE, INTERNAL;
-
-        String label() {
-            return name().toLowerCase().replace('_', '-');
-        }
-    }
+public final class NotesyncMetrics implements PacketStats, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<PacketOutcome, Counter> packets = new EnumMap<>(PacketOutcome.class);
@@ -38,7 +31,7 @@ public final class NotesyncMetrics implements AutoCloseable {
         for (PacketOutcome outcome : PacketOutcome.values()) {
             packets.put(outcome, Counter.builder("notesync.packets")
                     .description("Packets answered, by outcome")
-                    .tag("outcome", outcome.label())
+                    .tag("outcome", label(outcome))
                     .register(registry));
         }
         storeLatency = Timer.builder("notesync.store.latency")
@@ -55,11 +48,18 @@ public final class NotesyncMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    public void packet(PacketOutcome outcome) {
+    /** The {@code outcome} label of {@code notesync_packets_total}. */
+    private static String label(PacketOutcome outcome) {
+        return outcome.name().toLowerCase().replace('_', '-');
+    }
+
+    @Override
+    public void answered(PacketOutcome outcome) {
         packets.get(outcome).increment();
     }
 
-    public void storeLatency(Duration latency) {
+    @Override
+    public void stored(Duration latency) {
         storeLatency.record(latency);
     }
 

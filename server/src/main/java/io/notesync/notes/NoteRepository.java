@@ -1,5 +1,6 @@
 package io.notesync.notes;
 
+import io.notesync.storage.StorageUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * durable; they must never complete it on the caller's thread by blocking.
  */
 public interface NoteRepository {
+
+    /** An id for a new note, unique in this store; the note keeps it for life. */
+    String newNoteId();
 
     /** Stores the packet whole, or finds it stored already. Fails with {@link StorageUnavailableException}. */
     CompletableFuture<StoreOutcome> store(StoredPacket packet);

@@ -6,7 +6,7 @@ package io.notesync.notes;
  */
 public record PacketLimits(int maxNotesPerPacket, int maxNoteChars) {
 
-    /** 100 notes per packet, 10,000 characters per note, as PROTOCOL.md says. */
+    /** 100 notes per packet, 10,000 characters per note, as docs/protocol.md says. */
     public static final PacketLimits DEFAULTS = new PacketLimits(100, 10_000);
 
     public PacketLimits {

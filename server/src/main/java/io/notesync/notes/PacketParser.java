@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Validates and cleans a {@code packet} as the client sent it (PROTOCOL.md, "packet"), from what a
+ * Validates and cleans a {@code packet} as the client sent it (docs/protocol.md, "packet"), from what a
  * JSON parser made of it: maps, lists, strings, numbers, booleans, nulls, and {@code byte[]} for
  * binary attachments. {@link #parse} never throws: any payload gives a {@link ParseResult}.
  *

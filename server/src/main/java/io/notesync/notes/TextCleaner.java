@@ -4,7 +4,7 @@ import java.text.Normalizer;
 import java.util.Objects;
 
 /**
- * Cleans a note's text as PROTOCOL.md ("Cleaning the strings") says: line breaks become
+ * Cleans a note's text as docs/protocol.md ("Cleaning the strings") says: line breaks become
  * {@code \n}, control characters other than {@code \n} and {@code \t} are removed, the text is put
  * in Unicode NFC, and leading and trailing whitespace is stripped. Text is not HTML-escaped.
  */

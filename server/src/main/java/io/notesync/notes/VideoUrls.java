@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a {@code videoUrl} into the canonical identity of its video (PROTOCOL.md, "The video base
+ * Turns a {@code videoUrl} into the canonical identity of its video (docs/protocol.md, "The video base
  * URL"), so that the same video reached through different URLs shares one set of notes.
  *
  * <ul>

@@ -1,7 +1,6 @@
 package io.notesync.socket;
 
 import io.notesync.auth.TokenRejection;
-import io.notesync.metrics.NotesyncMetrics.PacketOutcome;
 import io.notesync.notes.PacketProblem;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.Video;
@@ -11,7 +10,7 @@ import java.util.Map;
 
 /**
  * The one answer a packet gets: an event to the sender, and the same body (wrapped) for the
- * client's acknowledgement callback. Bodies are maps so the JSON matches PROTOCOL.md key for key.
+ * client's acknowledgement callback. Bodies are maps so the JSON matches docs/protocol.md key for key.
  */
 record Answer(String event, Map<String, Object> body, Map<String, Object> ackBody, PacketOutcome outcome) {
 

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * {@code invalidToken} and a server disconnect. This is the only place a socket joins a room.
  *
  * <p>The decision is taken once per socket, by whichever thread asks first: normally the
- * {@link ConnectObserver} right after CONNECT, but over long-polling the client's first packet can
+ * engine's connected callback right after CONNECT, but over long-polling the client's first packet can
  * arrive on another connection (another event loop) before that thread got here, and then
  * {@link PacketFlow} asks.
  */
@@ -30,28 +30,43 @@ final class ConnectionGate {
     static final String CONNECTION_REFUSED = "connectionRefused";
 
     private final TokenVerifier verifier;
-    private final Sessions sessions;
+    private final AuthenticatedSockets sockets;
     private final boolean allowQueryToken;
     /** The client's address for the log: the peer, or behind a trusted proxy the address it forwards. */
     private final Function<HandshakeData, String> clientAddress;
     private volatile boolean draining;
-    private final Map<UUID, TokenCheck.Rejected> refused = new ConcurrentHashMap<>();
+    private final Map<UUID, Refusal> refused = new ConcurrentHashMap<>();
 
-    ConnectionGate(TokenVerifier verifier, Sessions sessions, boolean allowQueryToken,
+    /**
+     * Why a socket was not admitted: its token ({@code tokenRejection} set), or a valid token this
+     * server cannot serve now ({@code connectionRefusedCode} set: {@code tooManyConnections},
+     * {@code shuttingDown}).
+     */
+    record Refusal(TokenRejection tokenRejection, String connectionRefusedCode, String message) {
+        static Refusal of(TokenCheck.Rejected rejected) {
+            return new Refusal(rejected.reason(), null, rejected.message());
+        }
+
+        static Refusal cannotServe(String code, String message) {
+            return new Refusal(null, code, message);
+        }
+    }
+
+    ConnectionGate(TokenVerifier verifier, AuthenticatedSockets sockets, boolean allowQueryToken,
                    Function<HandshakeData, String> clientAddress) {
         this.verifier = verifier;
-        this.sessions = sessions;
+        this.sockets = sockets;
         this.allowQueryToken = allowQueryToken;
         this.clientAddress = clientAddress;
     }
 
-    /** Decides once; returns null when the socket was admitted, else why its token was refused. */
-    TokenCheck.Rejected decide(SocketIOClient client) {
+    /** Decides once; returns null when the socket was admitted, else why it was refused. */
+    Refusal decide(SocketIOClient client) {
         synchronized (client) {
-            if (sessions.of(client) != null) {
+            if (sockets.of(client) != null) {
                 return null;
             }
-            TokenCheck.Rejected earlier = refused.get(client.getSessionId());
+            Refusal earlier = refused.get(client.getSessionId());
             if (earlier != null) {
                 return earlier;
             }
@@ -68,7 +83,7 @@ final class ConnectionGate {
      */
     void admitBeforeAnswer(SocketIOClient client) {
         synchronized (client) {
-            if (draining || sessions.of(client) != null || refused.containsKey(client.getSessionId())) {
+            if (draining || sockets.of(client) != null || refused.containsKey(client.getSessionId())) {
                 return;
             }
             if (verifier.check(tokenOf(client.getHandshakeData())) instanceof TokenCheck.Valid valid) {
@@ -77,9 +92,9 @@ final class ConnectionGate {
         }
     }
 
-    /** Opens the socket's session and joins its user's room; false when the user holds the most sockets allowed. */
+    /** Opens the socket's socket and joins its user's room; false when the user holds the most sockets allowed. */
     private boolean admit(SocketIOClient client, TokenCheck.Valid valid) {
-        if (sessions.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+        if (sockets.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
             return false;
         }
         client.joinRoom(valid.username());
@@ -93,7 +108,7 @@ final class ConnectionGate {
         refused.remove(client.getSessionId());
     }
 
-    private TokenCheck.Rejected admitOrRefuse(SocketIOClient client) {
+    private Refusal admitOrRefuse(SocketIOClient client) {
         TokenCheck check = verifier.check(tokenOf(client.getHandshakeData()));
         String transport = client.getTransport().getValue();
         if (check instanceof TokenCheck.Valid valid) {
@@ -110,10 +125,11 @@ final class ConnectionGate {
         TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;
         log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
                 rejected.reason().wireName(), rejected.message(), transport, clientAddress.apply(client.getHandshakeData()));
-        refused.put(client.getSessionId(), rejected);
+        Refusal refusal = Refusal.of(rejected);
+        refused.put(client.getSessionId(), refusal);
         client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));
         client.disconnect();
-        return rejected;
+        return refusal;
     }
 
     /** New sockets are refused from now on: the server is going away. */
@@ -122,23 +138,22 @@ final class ConnectionGate {
     }
 
     /**
-     * A valid token that cannot be served now: the client may retry later. Not in PROTOCOL.md's
-     * event list; proposed there as {@code connectionRefused {code, message, retryable: true}}.
+     * A valid token that cannot be served now: the client may retry later with
+     * {@code connectionRefused {code, message, retryable: true}} (docs/protocol.md).
      */
-    private TokenCheck.Rejected refuse(SocketIOClient client, String code, String message) {
-        // The token was fine; a packet racing this refusal is told to come back with it later.
-        TokenCheck.Rejected rejected = new TokenCheck.Rejected(TokenRejection.MISSING, message);
-        refused.put(client.getSessionId(), rejected);
+    private Refusal refuse(SocketIOClient client, String code, String message) {
+        Refusal refusal = Refusal.cannotServe(code, message);
+        refused.put(client.getSessionId(), refusal);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
         body.put("retryable", true);
         client.sendEvent(CONNECTION_REFUSED, body);
         client.disconnect();
-        return rejected;
+        return refusal;
     }
 
-    /** PROTOCOL.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */
+    /** docs/protocol.md's precedence: {@code auth.token} alone when present, then the Bearer header, then the query. */
     private Object tokenOf(HandshakeData handshake) {
         if (handshake.getAuthToken() instanceof Map<?, ?> auth && auth.containsKey("token")) {
             return auth.get("token");

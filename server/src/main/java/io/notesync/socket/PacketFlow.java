@@ -7,8 +7,6 @@ import com.corundumstudio.socketio.listener.DataListener;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
-import io.notesync.metrics.NotesyncMetrics;
-import io.notesync.metrics.NotesyncMetrics.PacketOutcome;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteDraft;
 import io.notesync.notes.NoteJson;
@@ -16,11 +14,10 @@ import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketEnvelope;
 import io.notesync.notes.PacketParser;
 import io.notesync.notes.ParseResult;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
 import io.notesync.notes.ValidPacket;
-import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,28 +54,28 @@ final class PacketFlow implements DataListener<Object> {
     static final String EVENT = "packet";
     static final String FORWARD_EVENT = "fPacket";
 
-    private final Sessions sessions;
+    private final AuthenticatedSockets sockets;
     private final ConnectionGate gate;
     private final TokenVerifier verifier;
     private final RateLimiter rateLimiter;
     private final PacketParser parser;
     private final NoteRepository repository;
     private final Function<String, BroadcastOperations> room;
-    private final NotesyncMetrics metrics;
+    private final PacketStats stats;
     private final Clock clock;
     private final InFlight inFlight = new InFlight();
     private volatile boolean draining;
 
-    PacketFlow(Sessions sessions, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
-               NoteRepository repository, Function<String, BroadcastOperations> room, NotesyncMetrics metrics, Clock clock) {
-        this.sessions = sessions;
+    PacketFlow(AuthenticatedSockets sockets, ConnectionGate gate, TokenVerifier verifier, RateLimiter rateLimiter, PacketParser parser,
+               NoteRepository repository, Function<String, BroadcastOperations> room, PacketStats stats, Clock clock) {
+        this.sockets = sockets;
         this.gate = gate;
         this.verifier = verifier;
         this.rateLimiter = rateLimiter;
         this.parser = parser;
         this.repository = repository;
         this.room = room;
-        this.metrics = metrics;
+        this.stats = stats;
         this.clock = clock;
     }
 
@@ -86,20 +83,33 @@ final class PacketFlow implements DataListener<Object> {
     public void onData(SocketIOClient client, Object payload, AckRequest ack) {
         PacketEnvelope envelope = PacketParser.envelope(payload);
         inFlight.begin();
-        SocketSession session = sessions.of(client);
-        if (session == null) {
+        AuthenticatedSocket socket = sockets.of(client);
+        if (socket == null) {
             // The CONNECT's decision may still be under way on another event loop: take it here.
-            TokenCheck.Rejected refused = gate.decide(client);
-            session = sessions.of(client);
-            if (session == null) {
-                deliver(client, ack, Answer.invalidToken(refused == null ? TokenRejection.MISSING : refused.reason(),
-                        refused == null ? "the socket is not authenticated" : refused.message(), envelope.packetId()));
+            ConnectionGate.Refusal refused = gate.decide(client);
+            socket = sockets.of(client);
+            if (socket == null) {
+                deliver(client, ack, notAdmitted(refused, envelope.packetId()));
                 return;
             }
         }
-        SocketSession authenticated = session;
+        AuthenticatedSocket authenticated = socket;
         authenticated.answerInOrder(process(authenticated, envelope, payload),
                 answer -> deliver(authenticated.client(), ack, answer));
+    }
+
+    /**
+     * The answer to a packet of a socket that was not admitted. A socket refused for a valid token
+     * (connectionRefused, being disconnected) has no token reason of its own: its racing packet is
+     * answered as unauthenticated ({@code missing}), as before, with the refusal's message; the
+     * client resends it after reconnecting.
+     */
+    private static Answer notAdmitted(ConnectionGate.Refusal refused, String packetId) {
+        if (refused == null) {
+            return Answer.invalidToken(TokenRejection.MISSING, "the socket is not authenticated", packetId);
+        }
+        TokenRejection reason = refused.tokenRejection() != null ? refused.tokenRejection() : TokenRejection.MISSING;
+        return Answer.invalidToken(reason, refused.message(), packetId);
     }
 
     /** From now on every packet is refused as retryable, so clients resend it to a server that stays. */
@@ -112,46 +122,46 @@ final class PacketFlow implements DataListener<Object> {
         return inFlight.awaitNone(timeout);
     }
 
-    private CompletableFuture<Answer> process(SocketSession session, PacketEnvelope envelope, Object payload) {
+    private CompletableFuture<Answer> process(AuthenticatedSocket socket, PacketEnvelope envelope, Object payload) {
         if (draining) {
             return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE,
                     envelope.packetId(), null, "the server is shutting down; send the packet again after reconnecting"));
         }
-        Answer refused = checkToken(session, envelope);
+        Answer refused = checkToken(socket, envelope);
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
-        if (!rateLimiter.tryAcquire(session.username())) {
+        if (!rateLimiter.tryAcquire(socket.username())) {
             return CompletableFuture.completedFuture(Answer.packetError(Answer.ErrorCode.RATE_LIMITED,
                     envelope.packetId(), null, "too many packets; keep this one and send it again later"));
         }
         ParseResult parsed = parser.parse(payload);
         if (parsed instanceof ParseResult.Rejected rejected) {
-            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), session.username(),
+            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), socket.username(),
                     rejected.problem().field(), rejected.problem().message());
             return CompletableFuture.completedFuture(Answer.packetError(rejected.problem()));
         }
         ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
-        StoredPacket stored = toStore(session.username(), packet);
+        StoredPacket stored = toStore(socket.username(), packet);
         long started = System.nanoTime();
         return repository.store(stored)
                 .thenApply(outcome -> {
-                    metrics.storeLatency(Duration.ofNanos(System.nanoTime() - started));
+                    stats.stored(Duration.ofNanos(System.nanoTime() - started));
                     if (outcome == StoreOutcome.STORED) {
-                        room.apply(session.username()).sendEvent(FORWARD_EVENT, session.client(), forwardBody(stored));
+                        room.apply(socket.username()).sendEvent(FORWARD_EVENT, socket.client(), forwardBody(stored));
                     }
-                    log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), session.username(),
+                    log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), socket.username(),
                             outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
                             packet.video().key());
                     return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
                 })
-                .exceptionally(failure -> storeFailed(packet.packetId(), session.username(), failure));
+                .exceptionally(failure -> storeFailed(packet.packetId(), socket.username(), failure));
     }
 
     /** Step 1. Returns the refusal, or null when the packet may go on. */
-    private Answer checkToken(SocketSession session, PacketEnvelope envelope) {
+    private Answer checkToken(AuthenticatedSocket socket, PacketEnvelope envelope) {
         if (!envelope.hasAccessToken()) {
-            if (session.isExpired(clock.instant())) {
+            if (socket.isExpired(clock.instant())) {
                 return Answer.invalidToken(TokenRejection.EXPIRED, "the access token has expired", envelope.packetId());
             }
             return null;
@@ -161,12 +171,12 @@ final class PacketFlow implements DataListener<Object> {
             return Answer.invalidToken(rejected.reason(), rejected.message(), envelope.packetId());
         }
         TokenCheck.Valid valid = (TokenCheck.Valid) check;
-        if (!valid.username().equals(session.username())) {
+        if (!valid.username().equals(socket.username())) {
             return Answer.invalidToken(TokenRejection.USER_MISMATCH,
                     "the packet's accessToken belongs to another user than this socket's", envelope.packetId());
         }
-        if (valid.expiresAt().isAfter(session.expiresAt())) {
-            sessions.renew(session, valid.expiresAt());
+        if (valid.expiresAt().isAfter(socket.expiresAt())) {
+            sockets.renew(socket, valid.expiresAt());
         }
         return null;
     }
@@ -176,7 +186,7 @@ final class PacketFlow implements DataListener<Object> {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Note> notes = new ArrayList<>(packet.notes().size());
         for (NoteDraft draft : packet.notes()) {
-            notes.add(new Note(new ObjectId().toHexString(), draft.text(), draft.timestamp(), now));
+            notes.add(new Note(repository.newNoteId(), draft.text(), draft.timestamp(), now));
         }
         return new StoredPacket(username, packet.packetId(), packet.video(), notes, now);
     }
@@ -208,7 +218,7 @@ final class PacketFlow implements DataListener<Object> {
 
     private void deliver(SocketIOClient client, AckRequest ack, Answer answer) {
         try {
-            metrics.packet(answer.outcome());
+            stats.answered(answer.outcome());
             client.sendEvent(answer.event(), answer.body());
             if (ack.isAckRequested()) {
                 ack.sendAckData(answer.ackBody());

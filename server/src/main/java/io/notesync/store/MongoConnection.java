@@ -24,8 +24,9 @@ public final class MongoConnection implements AutoCloseable {
 
     public MongoConnection(String connectionString, NotesyncConfig.MongoDb config) {
         int timeout = (int) config.timeoutMs();
+        ConnectionString parsed = new ConnectionString(connectionString);
         MongoClientSettings settings = MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(connectionString))
+                .applyConnectionString(parsed)
                 .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(timeout, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(socket -> socket
                         .connectTimeout(timeout, TimeUnit.MILLISECONDS)
@@ -34,7 +35,23 @@ public final class MongoConnection implements AutoCloseable {
                 .applicationName("notesync")
                 .build();
         this.client = MongoClients.create(settings);
-        this.database = client.getDatabase(config.database());
+        this.database = client.getDatabase(databaseName(parsed, config.database()));
+    }
+
+    /**
+     * The database notesync stores in: the one the connection string names
+     * ({@code mongodb://host/notesync_prod}), as MongoDB's connection-string documentation and Spring
+     * Boot have it; {@code configured} ({@code mongodb.database}) only when the string names none.
+     */
+    static String databaseName(ConnectionString connectionString, String configured) {
+        String named = connectionString.getDatabase();
+        return named == null || named.isEmpty() ? configured : named;
+    }
+
+    /** True when the connection string names the database itself. */
+    static boolean namesDatabase(String connectionString) {
+        String named = new ConnectionString(connectionString).getDatabase();
+        return named != null && !named.isEmpty();
     }
 
     private static WriteConcern writeConcern(String name) {

@@ -11,10 +11,11 @@ import com.mongodb.client.model.Sorts;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteRepository;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
 import io.notesync.notes.VideoSummary;
+import org.bson.types.ObjectId;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -63,6 +64,12 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot reach MongoDB to create indexes: " + e.getMessage(), e);
         }
+    }
+
+    /** An ObjectId's hex: unique without coordination, and ordered roughly by creation time. */
+    @Override
+    public String newNoteId() {
+        return new ObjectId().toHexString();
     }
 
     @Override

@@ -8,7 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import io.notesync.auth.RefreshTokenRepository;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import org.bson.Document;
 
 import java.time.Instant;

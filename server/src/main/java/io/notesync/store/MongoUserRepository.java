@@ -9,7 +9,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.notesync.auth.UserRepository;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import org.bson.Document;
 
 import java.time.Instant;

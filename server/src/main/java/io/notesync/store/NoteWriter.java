@@ -5,7 +5,7 @@ import com.mongodb.MongoException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.InsertManyOptions;
-import io.notesync.notes.StorageUnavailableException;
+import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
 import org.bson.Document;

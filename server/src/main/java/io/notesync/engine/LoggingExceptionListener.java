@@ -1,0 +1,50 @@
+package io.notesync.engine;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Logs what netty-socketio could not handle without the payload (it may hold tokens), and closes
+ * the channel that caused it; nothing reaches the client but the close.
+ */
+final class LoggingExceptionListener extends ExceptionListenerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(LoggingExceptionListener.class);
+
+    @Override
+    public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
+        log.error("event listener failed for socket {}", client.getSessionId(), e);
+    }
+
+    @Override
+    public void onDisconnectException(Exception e, SocketIOClient client) {
+        log.error("disconnect listener failed for socket {}", client.getSessionId(), e);
+    }
+
+    @Override
+    public void onConnectException(Exception e, SocketIOClient client) {
+        log.error("connect listener failed for socket {}", client.getSessionId(), e);
+    }
+
+    @Override
+    public void onAuthException(Throwable e, SocketIOClient client) {
+        log.error("auth listener failed for socket {}", client.getSessionId(), e);
+    }
+
+    @Override
+    public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+        if (e instanceof IOException) {
+            log.debug("connection {} closed: {}", ctx.channel().remoteAddress(), e.getMessage());
+        } else {
+            log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), e.toString());
+        }
+        ctx.close();
+        return true;
+    }
+}
