@@ -1,12 +1,15 @@
 package io.notesync.socket.engineio;
 
+import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.EncoderHandler;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What notesync tracks about one Engine.IO session beside netty-socketio's {@link ClientHead}:
@@ -19,6 +22,14 @@ public final class EngineSession {
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private volatile Channel pendingPoll;
     private volatile Channel webSocket;
+    /**
+     * Serializes what changes which requests the session still takes: admitting a poll (up to
+     * netty-socketio binding it), the upgrade's probe and {@code 5}, and the close. netty-socketio
+     * handles a session's connections on different event-loop threads; without this, a poll could
+     * be admitted by one thread while another closes or upgrades the session, and then hang or be
+     * answered by a session that no longer exists. Held only for in-memory work, never across I/O waits.
+     */
+    private final ReentrantLock gate = new ReentrantLock();
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> connectDeadline;
     private boolean ended;
@@ -62,6 +73,32 @@ public final class EngineSession {
     void webSocket(Channel channel) {
         this.webSocket = channel;
         channel.attr(OF_WEBSOCKET).set(this);
+    }
+
+    /** Runs {@code action} with no close, upgrade step or other poll admission of this session in between. */
+    void exclusively(Runnable action) {
+        gate.lock();
+        try {
+            action.run();
+        } finally {
+            gate.unlock();
+        }
+    }
+
+    /**
+     * A WebSocket of this polling session is open and has not finished its upgrade ({@code 5}): the
+     * reference's "upgrading". A poll now either crossed the server's {@code 3probe}, or was sent
+     * after a {@code 5} that another event-loop thread has not read yet.
+     */
+    boolean upgradePending() {
+        Channel probe = webSocket;
+        return probe != null && probe.isActive() && head.getCurrentTransport() == Transport.POLLING;
+    }
+
+    /** A poll is open and bound, and nothing has been written to it yet. */
+    boolean hasPendingPoll() {
+        Channel poll = pendingPoll;
+        return poll != null && poll.isActive() && poll.attr(EncoderHandler.WRITE_ONCE).get() == null;
     }
 
     /** The session a WebSocket channel was opened for (an upgrade probe, or the upgraded transport). */
