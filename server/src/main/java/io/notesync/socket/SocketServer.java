@@ -80,7 +80,7 @@ public final class SocketServer implements AutoCloseable {
         Heartbeat heartbeat = new Heartbeat(engineTimers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
         ConnectTimeout connectTimeout = new ConnectTimeout(engineTimers, engineSessions, socketio.connectTimeoutMs());
         server.setPipelineFactory(new NotesyncChannelInitializer(httpHandlers,
-                new RequestGuard(SOCKET_IO_PATH + "/", engineSessions),
+                new RequestGuard(SOCKET_IO_PATH + "/", engineSessions, heartbeat),
                 new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null, Set.of(PacketFlow.EVENT)),
                 new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
                 engineSessions,

@@ -31,6 +31,8 @@ public final class EngineSession {
      */
     private final ReentrantLock gate = new ReentrantLock();
     private ScheduledFuture<?> heartbeat;
+    /** When the pong to the last ping is due ({@link System#nanoTime()}), or 0 when none is awaited. */
+    private volatile long pongDue;
     private ScheduledFuture<?> connectDeadline;
     private boolean ended;
 
@@ -129,6 +131,20 @@ public final class EngineSession {
         if (connectDeadline != null) {
             connectDeadline.cancel(false);
         }
+    }
+
+    void awaitPongBy(long due) {
+        pongDue = due == 0 ? 1 : due;
+    }
+
+    void ponged() {
+        pongDue = 0;
+    }
+
+    /** The pong to the last ping is late: the session is over, whether or not its timer ran yet. */
+    boolean pongOverdue() {
+        long due = pongDue;
+        return due != 0 && System.nanoTime() - due >= 0;
     }
 
     /** Marks the session ended and stops its timers; true only the first time. */

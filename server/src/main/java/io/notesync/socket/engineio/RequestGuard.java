@@ -79,11 +79,13 @@ public final class RequestGuard extends ChannelDuplexHandler {
 
     private final String connectPath;
     private final EngineSessions sessions;
+    private final Heartbeat heartbeat;
 
     /** @param connectPath the Socket.IO path with its trailing slash, {@code /socket.io/} */
-    public RequestGuard(String connectPath, EngineSessions sessions) {
+    public RequestGuard(String connectPath, EngineSessions sessions, Heartbeat heartbeat) {
         this.connectPath = connectPath;
         this.sessions = sessions;
+        this.heartbeat = heartbeat;
     }
 
     @Override
@@ -120,6 +122,10 @@ public final class RequestGuard extends ChannelDuplexHandler {
         // Decided and passed on under the session's gate, so that a close or an upgrade decided on
         // another event-loop thread lands wholly before this request or wholly after it.
         session.exclusively(() -> {
+            if (!session.isEnded() && session.pongOverdue()) {
+                // Its timer may not have run yet on a busy machine; the deadline has passed all the same.
+                heartbeat.timedOut(session);
+            }
             if (session.isEnded()) {
                 refuse(ctx, request, Refusal.UNKNOWN_SID);
                 return;
