@@ -333,6 +333,23 @@ class RawProtocolTest {
         assertError(raw.poll(sid), 1, "Session ID unknown");
     }
 
+    @Test
+    void ofTwoPollsTheFirstGetsTheCloseAndTheSecondIsRefused() throws Exception {
+        // The official suite's "closes the session upon duplicate poll requests": the second poll
+        // leaves 5 ms after the first; the server may read them on two threads in either order.
+        for (int i = 0; i < RACE_REPEATS; i++) {
+            String sid = raw.openPollingSid();
+            CompletableFuture<HttpResponse<String>> first = raw.pollAsync(sid);
+            Thread.sleep(5);
+            CompletableFuture<HttpResponse<String>> second = raw.getAsync("EIO=4&transport=polling&t=burst&sid=" + sid);
+            HttpResponse<String> held = first.get(5, TimeUnit.SECONDS);
+            assertEquals(200, held.statusCode(), "run " + i + ": " + held.body());
+            assertEquals("1", held.body(), "run " + i);
+            assertError(second.get(5, TimeUnit.SECONDS), 3, "Bad request");
+            assertError(raw.poll(sid), 1, "Session ID unknown");
+        }
+    }
+
     // ---- upgrade --------------------------------------------------------------------------
 
     @Test

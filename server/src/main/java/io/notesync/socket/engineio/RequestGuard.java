@@ -149,6 +149,10 @@ public final class RequestGuard extends ChannelDuplexHandler {
             Outcome outcome = checkSession(ctx.channel(), request, session, transport);
             switch (outcome) {
                 case PASS -> passOn(ctx, request);
+                case PASS_THEN_CLOSE -> {
+                    passOn(ctx, request);
+                    sessions.close(session.head(), PacketType.CLOSE, "duplicate poll");
+                }
                 case ACCEPT_AND_CLOSE -> acceptAndClose(ctx.channel(), request);
                 case BAD_REQUEST -> refuse(ctx, request, Refusal.BAD_REQUEST);
             }
@@ -284,7 +288,7 @@ public final class RequestGuard extends ChannelDuplexHandler {
         return null;
     }
 
-    private enum Outcome { PASS, ACCEPT_AND_CLOSE, BAD_REQUEST }
+    private enum Outcome { PASS, PASS_THEN_CLOSE, ACCEPT_AND_CLOSE, BAD_REQUEST }
 
     /** A request for an open session; called under its gate. */
     private Outcome checkSession(Channel channel, FullHttpRequest request, EngineSession session, String transport) {
@@ -309,6 +313,14 @@ public final class RequestGuard extends ChannelDuplexHandler {
             if (pending != null && pending != channel && pending.isActive()
                     && pending.attr(EncoderHandler.WRITE_ONCE).get() == null) {
                 log.debug("session {}: a second poll while one is open; closing", session.head().getSessionId());
+                if (ConnectionOrder.connectedBefore(channel, pending)) {
+                    // This poll's connection came first, though another event-loop thread got to the
+                    // later one first: as on the single-threaded reference, the first poll is the
+                    // one held (and answered with the close packet), the later one is refused.
+                    refuseDetached(pending, Refusal.BAD_REQUEST);
+                    session.pendingPoll(channel);
+                    return Outcome.PASS_THEN_CLOSE;
+                }
                 sessions.close(session.head(), PacketType.CLOSE, "duplicate poll");
                 return Outcome.BAD_REQUEST;
             }
@@ -336,6 +348,19 @@ public final class RequestGuard extends ChannelDuplexHandler {
         // netty-socketio's own error message: 400, JSON, its CORS headers, then the connection closes.
         channel.attr(EncoderHandler.ORIGIN).set(request.headers().get(HttpHeaderNames.ORIGIN));
         channel.writeAndFlush(new HttpErrorMessage(body));
+    }
+
+    /** Refuses a request already passed on (a poll netty-socketio holds), on its own event loop. */
+    private static void refuseDetached(Channel channel, Refusal refusal) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", refusal.code);
+        body.put("message", refusal.message);
+        channel.eventLoop().execute(() -> {
+            if (channel.isActive() && channel.attr(EncoderHandler.WRITE_ONCE).get() == null) {
+                channel.attr(EncoderHandler.WRITE_ONCE).set(true);
+                channel.writeAndFlush(new HttpErrorMessage(body));
+            }
+        });
     }
 
     private static UUID uuid(String sid) {
