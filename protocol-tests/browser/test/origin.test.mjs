@@ -2,7 +2,7 @@
 // neither log in nor open a socket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, launch, openExt, apiToken, sleep } from './lib.mjs';
+import { env, launch, openExt, apiToken, sleep, waitFor } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -41,6 +41,8 @@ for (const transports of ['polling', 'websocket']) {
     const page = await openExt(context, env.url, { origin: env.otherOrigin, transports, login: false });
     const token = await apiToken(env.url);
     await page.evaluate((t) => { window.ext.client.start(t); }, token);
+    // It tries (however long a busy machine takes to get there), then has time to fail to connect.
+    await waitFor(page, () => window.ext.events.some((e) => e.type === 'connection'));
     await sleep(2500);
     const states = await page.evaluate(() => window.ext.events.filter((e) => e.type === 'connection').map((e) => e.detail.state));
     assert.ok(states.length > 0, 'the client tried');

@@ -250,7 +250,7 @@ describe("a socket's authority lasts until its token's exp", () => {
     assert.equal(invalid.data.reason, 'expired');
     assert.ok(invalid.at >= exp * 1000 - 50, `invalidToken ${exp * 1000 - invalid.at} ms before exp`);
     assert.ok(invalid.at <= exp * 1000 + 1250, `invalidToken ${invalid.at - exp * 1000} ms after exp`);
-    const disconnect = await client.waitFor('disconnect', { timeout: 2000 });
+    const disconnect = await client.waitFor('disconnect', { timeout: 5000 });
     assert.equal(disconnect.data, 'io server disconnect');
   });
 

@@ -193,7 +193,7 @@ describe('fPacket', () => {
         const p = packet();
         await sender.store(p);
         try {
-          await listener.waitFor('fPacket', { where: (data) => data.packetId === p.packetId, timeout: 2000 });
+          await listener.waitFor('fPacket', { where: (data) => data.packetId === p.packetId, timeout: 5000 });
         } catch {
           missed.push(i);
         }

@@ -20,20 +20,24 @@ async function upgradedWithin(client, ms) {
 }
 
 describe('upgrade from polling to WebSocket', () => {
-  test('100 sockets opened one after another with the default transports all end on WebSocket, each within a second', async () => {
+  // A stalled upgrade waits for the next ping (pingInterval, 25 s here); an upgrade on a busy
+  // machine may take a second or two. The limit tells the two apart.
+  const LIMIT_MS = 5000;
+
+  test('100 sockets opened one after another with the default transports all end on WebSocket, none stalled', async () => {
     const user = newUser();
     const slow = [];
     for (let i = 0; i < 100; i++) {
       const started = Date.now();
       const client = await connectAs(user);
-      await upgradedWithin(client, 1000 - (Date.now() - started));
+      await upgradedWithin(client, LIMIT_MS - (Date.now() - started));
       const took = Date.now() - started;
-      if (took > 1000) {
+      if (took > LIMIT_MS) {
         slow.push([i, took]);
       }
       client.close();
     }
-    assert.deepEqual(slow, [], 'sockets that took more than a second');
+    assert.deepEqual(slow, [], `sockets that took more than ${LIMIT_MS} ms`);
   });
 });
 

@@ -78,9 +78,11 @@ final class NodeTestSuite {
             NodeList failures = testcase.getElementsByTagName("failure");
             boolean skipped = testcase.getElementsByTagName("skipped").getLength() > 0;
             String failure = failures.getLength() > 0 ? failures.item(0).getTextContent() : null;
+            // The servers' log tails as they were when the suite ended, while they still run.
+            String tails = failure == null ? "" : ServerLogs.tails();
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 assertFalse(skipped, name + " was skipped");
-                assertTrue(failure == null, () -> name + " failed:\n" + failure);
+                assertTrue(failure == null, () -> name + " failed:\n" + failure + tails);
             }));
         }
         return tests;

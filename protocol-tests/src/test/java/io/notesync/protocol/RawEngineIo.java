@@ -74,6 +74,12 @@ final class RawEngineIo {
         return getAsync("EIO=4&transport=polling&sid=" + sid);
     }
 
+    CompletableFuture<HttpResponse<String>> pushAsync(String sid, String body) {
+        return http.sendAsync(HttpRequest.newBuilder(uri("EIO=4&transport=polling&sid=" + sid))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> push(String sid, String body) {
         return post("EIO=4&transport=polling&sid=" + sid, body);
     }

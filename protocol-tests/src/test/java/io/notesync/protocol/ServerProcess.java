@@ -28,6 +28,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
+    private final String name;
     private final Map<String, String> settings;
     private Process process;
 
@@ -40,12 +41,14 @@ final class ServerProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = Map.copyOf(settings);
         this.port = freePort();
-        this.log = dataDir.resolve("server.log");
+        this.name = ServerLogs.newName();
+        this.log = ServerLogs.file(name);
     }
 
     ServerProcess start() {
         launch();
-        awaitHealthy(Duration.ofSeconds(30));
+        // Seconds when idle; a loaded 2-core machine has taken over 30 s to open the store and the port.
+        awaitHealthy(Duration.ofSeconds(120));
         return this;
     }
 
@@ -62,6 +65,8 @@ final class ServerProcess implements AutoCloseable {
     private void launch() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The server's own logging (to its output, which goes to the log file), not the tests' files.
+                "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"),
                 "io.notesync.cli.Main", "serve"));
         Map<String, String> all = new java.util.LinkedHashMap<>(settings);
@@ -76,6 +81,7 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        ServerLogs.running(name);
     }
 
     int port() {
@@ -156,6 +162,7 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        ServerLogs.stopped(name);
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
         }

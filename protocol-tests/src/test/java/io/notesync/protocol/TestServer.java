@@ -29,11 +29,13 @@ final class TestServer implements AutoCloseable {
     private final NotesyncServer server;
     private final NotesyncConfig config;
     private final Path dataDir;
+    private final String name;
 
-    private TestServer(NotesyncServer server, NotesyncConfig config, Path dataDir) {
+    private TestServer(NotesyncServer server, NotesyncConfig config, Path dataDir, String name) {
         this.server = server;
         this.config = config;
         this.dataDir = dataDir;
+        this.name = name;
     }
 
     static TestServer start() {
@@ -48,7 +50,15 @@ final class TestServer implements AutoCloseable {
     /** On a given data directory: with a fixed {@code server.port}, a restart of a stopped server. */
     static TestServer start(Path dataDir, Map<String, String> settings) {
         NotesyncConfig config = ConfigLoader.load(null, Map.of(), baseSettings(dataDir, settings));
-        return new TestServer(NotesyncServer.start(config), config, dataDir);
+        // Started from a thread group of its own, so that its threads log to its own file.
+        String name = ServerLogs.newName();
+        ServerLogs.running(name);
+        try {
+            return new TestServer(ServerLogs.inGroup(name, () -> NotesyncServer.start(config)), config, dataDir, name);
+        } catch (RuntimeException | Error e) {
+            ServerLogs.stopped(name);
+            throw e;
+        }
     }
 
     /** The settings every test server shares: loopback, a free port, the test secret, its own store. */
@@ -117,8 +127,20 @@ final class TestServer implements AutoCloseable {
         return env;
     }
 
+    /** This server's log file. */
+    Path log() {
+        return ServerLogs.file(name);
+    }
+
     @Override
     public void close() {
-        server.close();
+        try {
+            ServerLogs.inGroup(name, () -> {
+                server.close();
+                return null;
+            });
+        } finally {
+            ServerLogs.stopped(name);
+        }
     }
 }

@@ -1,12 +1,15 @@
 package io.notesync.engine;
 
+import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.EncoderHandler;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What notesync tracks about one Engine.IO session beside netty-socketio's {@link ClientHead}:
@@ -20,7 +23,17 @@ public final class EngineSession {
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private volatile Channel pendingPoll;
     private volatile Channel webSocket;
+    /**
+     * Serializes what changes which requests the session still takes: admitting a poll (up to
+     * netty-socketio binding it), the upgrade's probe and {@code 5}, and the close. netty-socketio
+     * handles a session's connections on different event-loop threads; without this, a poll could
+     * be admitted by one thread while another closes or upgrades the session, and then hang or be
+     * answered by a session that no longer exists. Held only for in-memory work, never across I/O waits.
+     */
+    private final ReentrantLock gate = new ReentrantLock();
     private ScheduledFuture<?> heartbeat;
+    /** When the pong to the last ping is due ({@link System#nanoTime()}), or 0 when none is awaited. */
+    private volatile long pongDue;
     private ScheduledFuture<?> connectDeadline;
     private boolean ended;
 
@@ -65,6 +78,32 @@ public final class EngineSession {
         channel.attr(OF_WEBSOCKET).set(this);
     }
 
+    /** Runs {@code action} with no close, upgrade step or other poll admission of this session in between. */
+    void exclusively(Runnable action) {
+        gate.lock();
+        try {
+            action.run();
+        } finally {
+            gate.unlock();
+        }
+    }
+
+    /**
+     * A WebSocket of this polling session is open and has not finished its upgrade ({@code 5}): the
+     * reference's "upgrading". A poll now either crossed the server's {@code 3probe}, or was sent
+     * after a {@code 5} that another event-loop thread has not read yet.
+     */
+    boolean upgradePending() {
+        Channel probe = webSocket;
+        return probe != null && probe.isActive() && head.getCurrentTransport() == Transport.POLLING;
+    }
+
+    /** A poll is open and bound, and nothing has been written to it yet. */
+    boolean hasPendingPoll() {
+        Channel poll = pendingPoll;
+        return poll != null && poll.isActive() && poll.attr(EncoderHandler.WRITE_ONCE).get() == null;
+    }
+
     /** The session a WebSocket channel was opened for (an upgrade probe, or the upgraded transport). */
     static final AttributeKey<EngineSession> OF_WEBSOCKET = AttributeKey.valueOf("notesync.engineSessionOfWebSocket");
 
@@ -93,6 +132,20 @@ public final class EngineSession {
         if (connectDeadline != null) {
             connectDeadline.cancel(false);
         }
+    }
+
+    void awaitPongBy(long due) {
+        pongDue = due == 0 ? 1 : due;
+    }
+
+    void ponged() {
+        pongDue = 0;
+    }
+
+    /** The pong to the last ping is late: the session is over, whether or not its timer ran yet. */
+    boolean pongOverdue() {
+        long due = pongDue;
+        return due != 0 && System.nanoTime() - due >= 0;
     }
 
     /** Marks the session ended and stops its timers; true only the first time. */

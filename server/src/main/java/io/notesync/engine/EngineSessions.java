@@ -66,13 +66,19 @@ public final class EngineSessions {
      * gets a close frame, and netty-socketio runs its disconnect (listeners, rooms, registry).
      */
     public void close(ClientHead head, PacketType farewell, String reason) {
-        EngineSession session = sessions.remove(head.getSessionId());
+        EngineSession session = sessions.get(head.getSessionId());
         if (session == null) {
             return;
         }
-        session.end();
-        log.debug("closing Engine.IO session {}: {}", head.getSessionId(), reason);
-        closeTransports(session, farewell);
+        // Under the session's gate: a poll is either admitted and bound before (and gets the
+        // farewell) or refused after ("Session ID unknown"), never caught half-way.
+        session.exclusively(() -> {
+            if (!sessions.remove(head.getSessionId(), session) || !session.end()) {
+                return;
+            }
+            log.debug("closing Engine.IO session {}: {}", head.getSessionId(), reason);
+            closeTransports(session, farewell);
+        });
     }
 
     private static void closeTransports(EngineSession session, PacketType farewell) {

@@ -24,10 +24,16 @@ public final class HandshakeJson implements JsonSupport {
 
     private final JsonSupport delegate;
     private final int maxPayload;
+    private final long pingTimeout;
 
-    public HandshakeJson(JsonSupport delegate, int maxPayload) {
+    /**
+     * @param pingTimeout the one {@link Heartbeat} keeps, announced in place of netty-socketio's own,
+     *                    which is set later so that it stays a backstop (see SocketServer)
+     */
+    public HandshakeJson(JsonSupport delegate, int maxPayload, long pingTimeout) {
         this.delegate = delegate;
         this.maxPayload = maxPayload;
+        this.pingTimeout = pingTimeout;
     }
 
     @Override
@@ -37,7 +43,7 @@ public final class HandshakeJson implements JsonSupport {
             body.put("sid", handshake.getSid().toString());
             body.put("upgrades", handshake.getUpgrades());
             body.put("pingInterval", handshake.getPingInterval());
-            body.put("pingTimeout", handshake.getPingTimeout());
+            body.put("pingTimeout", pingTimeout);
             body.put("maxPayload", maxPayload);
             delegate.writeValue(out, body);
             return;

@@ -15,8 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <p>netty-socketio sends its pings and checks its timeout on a timer with a 100 ms tick, so a
  * dead socket lingered up to a tick past the deadline; its ping is cancelled at the handshake
  * ({@link SessionOpener}) and this one, on a millisecond scheduler, takes its place. Its own
- * timeout stays as a backstop: every pong pushes it {@code pingInterval + pingTimeout} ahead,
- * later than this one.
+ * timeout stays as a backstop, 5 s behind this one (SocketServer): every packet pushes it ahead.
  */
 public final class Heartbeat {
 
@@ -34,21 +33,32 @@ public final class Heartbeat {
 
     /** At the handshake, and after each pong: the next ping in {@code pingInterval}. */
     void schedulePing(EngineSession session) {
-        session.heartbeat(timer.schedule(() -> ping(session), pingIntervalMs, TimeUnit.MILLISECONDS));
+        long planned = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pingIntervalMs);
+        session.heartbeat(timer.schedule(() -> ping(session, planned), pingIntervalMs, TimeUnit.MILLISECONDS));
     }
 
     void onPong(EngineSession session) {
+        session.ponged();
         schedulePing(session);
     }
 
-    private void ping(EngineSession session) {
+    /**
+     * The pong is due {@code pingTimeout} after the ping was planned, not after a busy timer
+     * thread got to send it: a session is over {@code pingInterval + pingTimeout} after the
+     * handshake (or the last pong) on the server's clock, however late the threads run. Requests
+     * check the same deadline ({@link RequestGuard}), so none is admitted past it.
+     */
+    private void ping(EngineSession session, long planned) {
         ClientHead head = session.head();
-        if (session.heartbeat(timer.schedule(() -> timedOut(session), pingTimeoutMs, TimeUnit.MILLISECONDS))) {
+        long due = planned + TimeUnit.MILLISECONDS.toNanos(pingTimeoutMs);
+        session.awaitPongBy(due);
+        long left = Math.max(0, due - System.nanoTime());
+        if (session.heartbeat(timer.schedule(() -> timedOut(session), left, TimeUnit.NANOSECONDS))) {
             head.send(new Packet(PacketType.PING, head.getEngineIOVersion()));
         }
     }
 
-    private void timedOut(EngineSession session) {
+    void timedOut(EngineSession session) {
         if (!session.isEnded()) {
             sessions.close(session.head(), PacketType.CLOSE, "ping timeout");
         }

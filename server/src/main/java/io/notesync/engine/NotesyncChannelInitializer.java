@@ -23,7 +23,9 @@ import java.util.List;
  *  the front handlers in order: the Origin gate, then the HTTP API on the same port (so a
  *  client's relative fetch('/refresh') reaches it)
  *  HonestConnectionHeader  (outbound) netty-socketio's answers say Connection: close, as they do
- *  RequestGuard ........ Engine.IO requests the reference refuses: 400 {"code","message"}
+ *  RequestGuard ........ Engine.IO requests the reference refuses: 400 {"code","message"}; admits
+ *                        a session's requests under its gate (closes and upgrades are final for
+ *                        later requests); holds a POST's answer until its packets are judged
  *  PacketGuard ......... invalid packets and close packets end the session; pongs; unknown namespaces
  *  UpgradeNoopHandler .. keeps polling-to-WebSocket upgrades from stalling
  *  AbandonedProbeGuard . a probe WebSocket closing before the upgrade does not end the session

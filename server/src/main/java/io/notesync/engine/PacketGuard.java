@@ -7,7 +7,16 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import com.corundumstudio.socketio.handler.EncoderHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.CharsetUtil;
@@ -18,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -41,6 +51,10 @@ public final class PacketGuard extends ChannelInboundHandlerAdapter {
     public static final String NAME = "notesyncEngineIoPacketGuard";
     private static final Logger log = LoggerFactory.getLogger(PacketGuard.class);
     private static final char RECORD_SEPARATOR = '\u001e';
+    private static final String PROBE = "2probe";
+    private static final String UPGRADE = "5";
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    private static final long CLOSE_WAIT_STEP_MS = 5;
 
     private final EngineSessions sessions;
     private final Heartbeat heartbeat;
@@ -70,6 +84,18 @@ public final class PacketGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         String text = packets.getContent().toString(CharsetUtil.UTF_8);
+        if (websocket && (PROBE.equals(text) || UPGRADE.equals(text))) {
+            // The upgrade's two steps, under the session's gate like poll admissions: a poll is
+            // admitted wholly before the 5 (and answered, as netty-socketio and UpgradeNoopHandler
+            // do) or refused after it.
+            session.exclusively(() -> {
+                ctx.fireChannelRead(msg);
+                if (UPGRADE.equals(text)) {
+                    answerStalePoll(session);
+                }
+            });
+            return;
+        }
         List<String> records = websocket ? List.of(text) : split(text);
         List<String> kept = new ArrayList<>(records.size());
         for (String record : records) {
@@ -79,7 +105,11 @@ public final class PacketGuard extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (verdict == Verdict.CLIENT_CLOSED) {
-                sessions.close(head, PacketType.NOOP, "client close");
+                if (websocket || session.hasPendingPoll()) {
+                    sessions.close(head, PacketType.NOOP, "client close");
+                } else {
+                    closeWhenPollArrives(ctx.channel(), session, System.nanoTime() + CLOSE_WAIT_NANOS);
+                }
                 return;
             }
             if (verdict == Verdict.KEEP) {
@@ -96,6 +126,58 @@ public final class PacketGuard extends ChannelInboundHandlerAdapter {
                 rest.release();
             }
         }
+    }
+
+    /**
+     * A close packet posted while no poll is open. A client that polls and posts at once (the
+     * official suite does) means its poll to get the {@code 6}; on a single-threaded server it
+     * arrives first, here it may be read a moment after the POST by another event-loop thread. So
+     * the close waits briefly for that poll, and the POST's {@code ok} leaves only once the session
+     * is closed: every request sent after it still gets "Session ID unknown".
+     */
+    private void closeWhenPollArrives(Channel post, EngineSession session, long deadline) {
+        Runnable release = RequestGuard.holdAnswer(post);
+        post.eventLoop().execute(new Runnable() {
+            @Override
+            public void run() {
+                if (session.hasPendingPoll() || session.isEnded() || System.nanoTime() - deadline >= 0) {
+                    sessions.close(session.head(), PacketType.NOOP, "client close");
+                    release.run();
+                } else {
+                    post.eventLoop().schedule(this, CLOSE_WAIT_STEP_MS, TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+    }
+
+    /**
+     * At the upgrade ({@code 5}), a poll still open gets its {@code noop}. A conforming client has
+     * none open then; but one admitted just before (a poll racing the {@code 5}) could otherwise
+     * hang: netty-socketio moves the polling queue, and the noop of the probe with it, to the WebSocket.
+     * Runs on the poll's event loop after whatever netty-socketio queued there for it.
+     */
+    private static void answerStalePoll(EngineSession session) {
+        Channel poll = session.pendingPoll();
+        if (poll == null || session.head().getCurrentTransport() != Transport.WEBSOCKET) {
+            return;
+        }
+        poll.eventLoop().execute(() -> {
+            if (!poll.isActive() || poll.attr(EncoderHandler.WRITE_ONCE).get() != null) {
+                return;
+            }
+            poll.attr(EncoderHandler.WRITE_ONCE).set(true);
+            FullHttpResponse noop = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer("6", CharsetUtil.UTF_8));
+            noop.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, noop.content().readableBytes())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            String origin = poll.attr(EncoderHandler.ORIGIN).get();
+            if (origin != null) {
+                noop.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            }
+            poll.writeAndFlush(noop).addListener(ChannelFutureListener.CLOSE);
+        });
     }
 
     private enum Verdict { KEEP, ANSWERED, CLOSE_SESSION, CLIENT_CLOSED }

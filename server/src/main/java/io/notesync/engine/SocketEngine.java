@@ -39,6 +39,8 @@ public final class SocketEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SocketEngine.class);
     /** Netty's own graceful stop gives each event loop group up to 15 s. */
     private static final Duration NETTY_STOP_TIMEOUT = Duration.ofSeconds(20);
+    /** How far behind Heartbeat's deadline netty-socketio's own ping timeout fires, as a backstop. */
+    private static final long NETTY_SOCKETIO_PING_TIMEOUT_LAG_MS = 5_000;
 
     /** What notesync is told about a socket on the default namespace. Called on Netty event loops: never block. */
     public interface Callbacks {
@@ -104,7 +106,7 @@ public final class SocketEngine implements AutoCloseable {
         Heartbeat heartbeat = new Heartbeat(timers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
         ConnectTimeout connectTimeout = new ConnectTimeout(timers, engineSessions, socketio.connectTimeoutMs());
         server.setPipelineFactory(new NotesyncChannelInitializer(tls == null ? null : tls.context(), front,
-                new RequestGuard(PATH + "/", engineSessions),
+                new RequestGuard(PATH + "/", engineSessions, heartbeat),
                 new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null, events),
                 new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
                 engineSessions,
@@ -142,11 +144,15 @@ public final class SocketEngine implements AutoCloseable {
         socketIo.setContext(PATH);
         socketIo.setTransports(Transport.WEBSOCKET, Transport.POLLING);
         socketIo.setPingInterval((int) config.socketio().pingIntervalMs());
-        socketIo.setPingTimeout((int) config.socketio().pingTimeoutMs());
+        // netty-socketio's own ping timeout, a backstop behind Heartbeat's. With the same value both
+        // fired at the same instant, and on a busy machine netty-socketio's won now and then: its
+        // disconnect sends a Socket.IO 41 where the reference closes with the Engine.IO close packet.
+        socketIo.setPingTimeout((int) (config.socketio().pingTimeoutMs() + NETTY_SOCKETIO_PING_TIMEOUT_LAG_MS));
         socketIo.setMaxFramePayloadLength(config.socketio().maxPayloadBytes());
         socketIo.setMaxHttpContentLength(config.socketio().maxPayloadBytes());
         // The handshake must announce maxPayload too (socket.io-client splits polling batches by it).
-        socketIo.setJsonSupport(new HandshakeJson(new JacksonJsonSupport(), config.socketio().maxPayloadBytes()));
+        socketIo.setJsonSupport(new HandshakeJson(new JacksonJsonSupport(), config.socketio().maxPayloadBytes(),
+                config.socketio().pingTimeoutMs()));
         // STACK.md: per-message deflate costs ~100 KiB per idle socket; the Node server declines it too.
         socketIo.setWebsocketCompression(config.socketio().websocketCompression());
         socketIo.setHttpCompression(false);
