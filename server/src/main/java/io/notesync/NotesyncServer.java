@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds every part with plain constructors, starts them in dependency order and stops them in
@@ -117,8 +118,12 @@ public final class NotesyncServer implements AutoCloseable {
                 metrics.cluster(fanout, f -> f.connected() ? 1 : 0, RedisFanout::lostBroadcasts);
             }
 
+            // The HTTP routes announce edits and deletes on the sockets, which are built after them
+            // (the routes are part of the sockets' pipeline): set below, before anything is served.
+            AtomicReference<SocketServer> socketServer = new AtomicReference<>();
             HttpApi http = new HttpApi(SocketServer.SOCKET_IO_PATH, verifier, repository, login, refreshTokens, issuer,
-                    config, blocking, metrics, fanout == null ? null : fanout::connected);
+                    config, blocking, metrics, fanout == null ? null : fanout::connected,
+                    (username, event, body) -> socketServer.get().toEverySocket(username, event, body), clock);
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
                     SocketServer.SOCKET_IO_PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
@@ -130,6 +135,7 @@ public final class NotesyncServer implements AutoCloseable {
                             new PipelineHandler(StaticFiles.NAME, new StaticFiles()),
                             new PipelineHandler(HttpApi.NAME, http)),
                     metrics, clock, storeFactory);
+            socketServer.set(sockets);
             sockets.start();
             started.add(sockets);
             return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));

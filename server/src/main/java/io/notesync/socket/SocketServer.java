@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,6 +164,15 @@ public final class SocketServer implements AutoCloseable {
     /** The bound port: the configured one, or the one picked when 0 was configured. */
     public int port() {
         return boundPort;
+    }
+
+    /**
+     * Sends {@code event} to every socket of {@code username}: the user's room, so through the
+     * cluster fan-out like {@code fPacket}, but without excluding a sender (a change made over HTTP
+     * has none). Safe from any thread.
+     */
+    public void toEverySocket(String username, String event, Map<String, Object> body) {
+        server.getRoomOperations(username).sendEvent(event, body);
     }
 
     public int connectedSockets() {
