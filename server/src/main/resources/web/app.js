@@ -270,10 +270,15 @@ function itemOf(id) {
 
 /** A newer text for a note shown (from this tab's edit, noteUpdated or a catch-up). */
 function updateNote(note) {
-  if (!state.notes.has(note.id)) {
+  const shown = state.notes.get(note.id);
+  if (!shown) {
     return; // not shown: a catch-up brings it if it is ours to show
   }
-  state.notes.set(note.id, { ...state.notes.get(note.id), ...note });
+  // A catch-up read before a newer edit may answer after that edit's noteUpdated: keep the newer.
+  if (shown.updatedAt && (!note.updatedAt || note.updatedAt < shown.updatedAt)) {
+    return;
+  }
+  state.notes.set(note.id, { ...shown, ...note });
   const item = itemOf(note.id);
   if (item) {
     item.querySelector('.text').textContent = note.text;
