@@ -1,5 +1,6 @@
 // The notesync web app: log in, list your videos, read a video's notes, see new ones live,
-// add notes through the reference client. Plain ES modules, no framework, no build.
+// add notes through the reference client, edit and delete them, open the video at a note's
+// moment, export a video's notes. Plain ES modules, no framework, no build.
 //
 // It talks only to the notesync it was loaded from: nothing in the address bar (query, fragment)
 // or in storage can point it elsewhere, since a crafted link that did so would hand the
@@ -12,6 +13,7 @@
 
 import { io } from './socket.io/socket.io.esm.min.js';
 import { NotesyncClient, localStorageOutbox } from './client/notesync-client.js';
+import { exportFileName, formatTime, toJson, toMarkdown, videoLinkAt } from './notes-format.js';
 
 const api = configuredOrigin();
 
@@ -47,18 +49,10 @@ const state = {
   username: null,
   client: null,
   video: null,       // { videoKey, videoUrl } shown now
-  noteIds: new Set(), // ids shown, so a note never appears twice
+  notes: new Map(),   // id -> note shown, so a note never appears twice
+  deletedIds: new Set(), // ids deleted while the video is open: a late read must not show them again
   cursor: null,      // from the last /api/notes answer, for catching up after a reconnect
 };
-
-/** "mm:ss" (or "h:mm:ss") for a video position in seconds. */
-export function formatTime(seconds) {
-  const total = Math.floor(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
 
 function parseTime(text) {
   const parts = text.trim().split(':').map(Number);
@@ -84,7 +78,7 @@ async function call(path, { method = 'GET', body } = {}) {
       throw new Error('login required');
     }
     headers.Authorization = `Bearer ${state.token}`;
-    response = await fetch(api + path, { method, headers, credentials: 'include' });
+    response = await fetch(api + path, { method, headers, credentials: 'include', body: body && JSON.stringify(body) });
   }
   return response;
 }
@@ -94,9 +88,11 @@ function showLogin(message = '') {
   state.client = null;
   state.token = null;
   state.video = null;
-  state.noteIds.clear();
+  state.notes.clear();
+  state.deletedIds.clear();
   $('notes').replaceChildren();
   $('videos').replaceChildren();
+  $('export').hidden = true;
   $('video-key').textContent = '';
   $('app-view').hidden = true;
   $('logout').hidden = true;
@@ -133,6 +129,18 @@ async function signedIn(body) {
   client.addEventListener('fPacket', ({ detail }) => {
     if (state.video && detail.videoKey === state.video.videoKey) {
       addNotes(detail.notes, true);
+    }
+    loadVideos();
+  });
+  // Edits and deletes made in another tab or device (or in this one: applying twice is harmless).
+  client.addEventListener('noteUpdated', ({ detail }) => {
+    if (state.video && detail.videoKey === state.video.videoKey) {
+      updateNote(detail.note);
+    }
+  });
+  client.addEventListener('noteDeleted', ({ detail }) => {
+    if (state.video && detail.videoKey === state.video.videoKey) {
+      removeNote(detail.id);
     }
     loadVideos();
   });
@@ -186,16 +194,18 @@ async function openVideo(videoUrl) {
     return;
   }
   state.video = { videoKey: body.videoKey, videoUrl: body.videoUrl };
-  state.noteIds.clear();
+  state.notes.clear();
+  state.deletedIds.clear();
   state.cursor = body.cursor;
   $('video-url').value = body.videoUrl;
   $('video-key').textContent = body.videoKey;
+  $('export').hidden = false;
   $('notes').replaceChildren();
   addNotes(body.notes, false);
   loadVideos();
 }
 
-/** After a reconnect (or a confirmation), fetch only what was stored since the last answer. */
+/** After a reconnect (or a confirmation), fetch only what changed since the last answer. */
 async function catchUp() {
   const video = state.video;
   const since = state.cursor ? `&since=${encodeURIComponent(state.cursor)}` : '';
@@ -206,29 +216,26 @@ async function catchUp() {
   const body = await response.json();
   state.cursor = body.cursor ?? state.cursor;
   addNotes(body.notes, true);
+  for (const note of body.updated ?? []) {
+    updateNote(note);
+  }
+  for (const id of body.deleted ?? []) {
+    removeNote(id);
+  }
 }
 
-/** Inserts notes in video-time order (then createdAt), skipping any already shown. */
+/** Inserts notes in video-time order (then createdAt), skipping any already shown or deleted. */
 function addNotes(notes, fresh) {
   const list = $('notes');
   for (const note of notes) {
-    if (state.noteIds.has(note.id)) {
+    if (state.notes.has(note.id) || state.deletedIds.has(note.id)) {
       continue;
     }
-    state.noteIds.add(note.id);
-    const item = document.createElement('li');
-    item.dataset.id = note.id;
-    item.dataset.timestamp = note.timestamp;
-    item.dataset.createdAt = note.createdAt;
+    state.notes.set(note.id, note);
+    const item = noteItem(note);
     if (fresh) {
       item.classList.add('new');
     }
-    const time = document.createElement('time');
-    time.textContent = formatTime(note.timestamp);
-    const text = document.createElement('span');
-    text.className = 'text';
-    text.textContent = note.text;
-    item.append(time, text);
     const after = [...list.children].find((other) =>
       Number(other.dataset.timestamp) > note.timestamp
       || (Number(other.dataset.timestamp) === note.timestamp && other.dataset.createdAt > note.createdAt));
@@ -236,6 +243,226 @@ function addNotes(notes, fresh) {
   }
   $('no-notes').hidden = list.children.length > 0;
 }
+
+/** One note: its time (a link to the video at that moment), its text (as text), Edit and Delete. */
+function noteItem(note) {
+  const item = document.createElement('li');
+  item.dataset.id = note.id;
+  item.dataset.timestamp = note.timestamp;
+  item.dataset.createdAt = note.createdAt;
+
+  const time = document.createElement('time');
+  time.textContent = formatTime(note.timestamp);
+  const href = videoLinkAt(state.video.videoUrl, note.timestamp);
+  let at = time;
+  if (href) {
+    at = document.createElement('a');
+    at.className = 'at';
+    at.href = href;
+    at.target = '_blank';
+    at.rel = 'noopener noreferrer';
+    at.title = `Open the video at ${time.textContent} in a new tab`;
+    at.append(time);
+  }
+  const text = document.createElement('span');
+  text.className = 'text';
+  text.textContent = note.text;
+
+  const actions = document.createElement('span');
+  actions.className = 'actions';
+  const edit = button('Edit', 'edit', () => startEdit(item));
+  edit.setAttribute('aria-label', `Edit the note at ${time.textContent}`);
+  const remove = button('Delete', 'delete', () => askDelete(item));
+  remove.setAttribute('aria-label', `Delete the note at ${time.textContent}`);
+  actions.append(edit, remove);
+  item.append(at, text, actions);
+  return item;
+}
+
+function button(label, className, onClick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = className;
+  element.textContent = label;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+function itemOf(id) {
+  return [...$('notes').children].find((item) => item.dataset.id === id) ?? null;
+}
+
+/** A newer text for a note shown (from this tab's edit, noteUpdated or a catch-up). */
+function updateNote(note) {
+  const shown = state.notes.get(note.id);
+  if (!shown) {
+    return; // not shown: a catch-up brings it if it is ours to show
+  }
+  // A catch-up read before a newer edit may answer after that edit's noteUpdated: keep the newer.
+  if (shown.updatedAt && (!note.updatedAt || note.updatedAt < shown.updatedAt)) {
+    return;
+  }
+  state.notes.set(note.id, { ...shown, ...note });
+  const item = itemOf(note.id);
+  if (item) {
+    item.querySelector('.text').textContent = note.text;
+    item.classList.remove('new');
+    void item.offsetWidth; // restart the highlight
+    item.classList.add('new');
+  }
+}
+
+function removeNote(id) {
+  state.deletedIds.add(id);
+  state.notes.delete(id);
+  itemOf(id)?.remove();
+  $('no-notes').hidden = $('notes').children.length > 0;
+}
+
+function notice(message) {
+  $('notice').textContent = message;
+  $('notice').hidden = false;
+}
+
+/** Edit in place: a text box with Save and Cancel; Enter saves (Shift+Enter: a new line), Escape cancels. */
+function startEdit(item) {
+  if (item.querySelector('.edit-form')) {
+    item.querySelector('.edit-text').focus();
+    return;
+  }
+  const text = item.querySelector('.text');
+  const actions = item.querySelector('.actions');
+  const form = document.createElement('form');
+  form.className = 'edit-form';
+  const box = document.createElement('textarea');
+  box.className = 'edit-text';
+  box.value = state.notes.get(item.dataset.id)?.text ?? text.textContent;
+  box.rows = Math.min(8, box.value.split('\n').length + 1);
+  box.setAttribute('aria-label', 'Note text');
+  const save = document.createElement('button');
+  save.type = 'submit';
+  save.className = 'save';
+  save.textContent = 'Save';
+  const close = () => {
+    form.remove();
+    text.hidden = false;
+    actions.hidden = false;
+    item.querySelector('.edit')?.focus();
+  };
+  const cancel = button('Cancel', 'cancel secondary', close);
+  form.append(box, save, cancel);
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    const id = item.dataset.id;
+    try {
+      const response = await call(`/api/notes/${encodeURIComponent(id)}`, { method: 'PATCH', body: { text: box.value } });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        if (response.status === 404) {
+          removeNote(id); // deleted meanwhile, elsewhere
+        }
+        notice(`The note was not saved: ${body.error?.message ?? response.status}`);
+        return;
+      }
+      updateNote(body);
+      close();
+    } catch {
+      notice('The note was not saved: notesync cannot be reached. Try again.');
+    } finally {
+      save.disabled = false;
+    }
+  });
+  text.hidden = true;
+  actions.hidden = true;
+  text.after(form);
+  box.focus();
+}
+
+/** Delete asks once more, in place: "Delete this note?" with Delete (confirms) and Keep. */
+function askDelete(item) {
+  if (item.querySelector('.confirm')) {
+    return;
+  }
+  const actions = item.querySelector('.actions');
+  const confirm = document.createElement('span');
+  confirm.className = 'confirm';
+  confirm.setAttribute('role', 'group');
+  confirm.setAttribute('aria-label', 'Confirm delete');
+  const question = document.createElement('span');
+  question.textContent = 'Delete this note?';
+  const close = () => {
+    confirm.remove();
+    actions.hidden = false;
+    item.querySelector('.delete')?.focus();
+  };
+  const yes = button('Delete', 'confirm-delete danger', async () => {
+    yes.disabled = true;
+    const id = item.dataset.id;
+    try {
+      const response = await call(`/api/notes/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      if (response.status === 204 || response.status === 404) {
+        removeNote(id);
+        loadVideos();
+        return;
+      }
+      const body = await response.json().catch(() => ({}));
+      notice(`The note was not deleted: ${body.error?.message ?? response.status}`);
+      close();
+    } catch {
+      notice('The note was not deleted: notesync cannot be reached. Try again.');
+      close();
+    }
+  });
+  const keep = button('Keep', 'cancel-delete secondary', close);
+  confirm.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    }
+  });
+  confirm.append(question, yes, keep);
+  actions.hidden = true;
+  actions.after(confirm);
+  keep.focus();
+}
+
+/** The open video's notes as shown (video-time order), for the exports. */
+function shownNotes() {
+  return [...$('notes').children].map((item) => state.notes.get(item.dataset.id)).filter(Boolean);
+}
+
+/** Saves `text` as a file through a Blob URL: no server round trip, nothing inline for the CSP to refuse. */
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+$('export-md').addEventListener('click', () => {
+  const video = { ...state.video, notes: shownNotes() };
+  download(exportFileName(video.videoKey, 'md'), 'text/markdown;charset=utf-8', toMarkdown(video));
+});
+
+$('export-json').addEventListener('click', () => {
+  const video = { ...state.video, notes: shownNotes() };
+  download(exportFileName(video.videoKey, 'json'), 'application/json;charset=utf-8', toJson(video));
+});
 
 $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();

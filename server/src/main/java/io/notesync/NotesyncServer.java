@@ -41,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds every part with plain constructors, starts them in dependency order and stops them in
@@ -117,8 +118,12 @@ public final class NotesyncServer implements AutoCloseable {
             // the TCP peer, or the forwarded headers when that peer is a trusted proxy.
             ForwardedHeaders forwarded = new ForwardedHeaders(config.http().trustedProxyRanges(),
                     config.server().tls().enabled());
+            // The HTTP routes announce edits and deletes on the sockets, which are built after them
+            // (the routes are part of the sockets' pipeline): set below, before anything is served.
+            AtomicReference<SocketServer> socketServer = new AtomicReference<>();
             HttpApi http = new HttpApi(SocketEngine.PATH, verifier, repository, login, refreshTokens, issuer,
-                    config, blocking, metrics, fanout == null ? null : fanout::connected, forwarded);
+                    config, blocking, metrics, fanout == null ? null : fanout::connected, forwarded,
+                    (username, event, body) -> socketServer.get().toEverySocket(username, event, body), clock);
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
                     forwarded, SocketEngine.PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
@@ -135,6 +140,7 @@ public final class NotesyncServer implements AutoCloseable {
             for (Transport transport : Transport.values()) {
                 metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
             }
+            socketServer.set(sockets);
             sockets.start();
             started.add(sockets);
             return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));

@@ -41,6 +41,8 @@
 //   'confirmed'     the confirmation { packetId, status, stored, videoKey }
 //   'dropped'       { packet, error }       a packet the server refused for good
 //   'fPacket'       the fPacket body        notes from this user's other devices and tabs
+//   'noteUpdated'   { videoKey, note }      a note's text was edited (PATCH /api/notes/{id}), anywhere
+//   'noteDeleted'   { videoKey, id }        a note was deleted (DELETE /api/notes/{id}), anywhere
 //   'loginRequired' {}                      the refresh token is gone: log in again
 //   'outbox'        { size }                after every change of the outbox
 
@@ -149,6 +151,9 @@ export class NotesyncClient extends EventTarget {
       }
     });
     this.socket.on('fPacket', (body) => this.emitEvent('fPacket', body));
+    // Sent to every socket of the user, this one included: edits and deletes come over HTTP.
+    this.socket.on('noteUpdated', (body) => this.emitEvent('noteUpdated', body));
+    this.socket.on('noteDeleted', (body) => this.emitEvent('noteDeleted', body));
     this.timer = setInterval(() => this.flush(), this.flushIntervalMs);
   }
 

@@ -127,6 +127,41 @@ class ClusterTest {
     }
 
     @Test
+    void anEditAndADeleteOverHttpOnOneNodeReachEverySocketOfTheUserOnEveryNode() throws Exception {
+        try (TestServer one = TestServer.start(node(Map.of())); TestServer two = TestServer.start(node(Map.of()))) {
+            awaitHealth(one.url(), "up");
+            awaitHealth(two.url(), "up");
+            String a = "cluster-edit-a";
+            String b = "cluster-edit-b";
+            try (JavaClient aOnOne = JavaClient.connected(one.url(), one.token(a), WS);
+                 JavaClient aOnTwo = JavaClient.connected(two.url(), two.token(a), WS);
+                 JavaClient bOnTwo = JavaClient.connected(two.url(), two.token(b), WS)) {
+                JSONObject ack = aOnOne.emitWithAck("packet", packet("edit-1", VIDEO, "tpyo", 3, "gone soon", 4))
+                        .get(5, TimeUnit.SECONDS);
+                assertEquals("stored", ack.getString("status"), ack.toString());
+                var notes = NotesApi.notes(one.url(), one.token(a), VIDEO);
+                String first = notes.getJSONObject(0).getString("id");
+                String second = notes.getJSONObject(1).getString("id");
+
+                assertEquals(200, NotesApi.edit(one.url(), one.token(a), first, "typo").statusCode());
+                assertEquals(204, NotesApi.delete(one.url(), one.token(a), second).statusCode());
+                for (JavaClient socket : List.of(aOnOne, aOnTwo)) {
+                    JSONObject updated = socket.nextObject("noteUpdated");
+                    assertEquals("vimeo:22439234", updated.getString("videoKey"));
+                    assertEquals("typo", updated.getJSONObject("note").getString("text"));
+                    JSONObject deleted = socket.nextObject("noteDeleted");
+                    assertEquals(second, deleted.getString("id"));
+                    assertFalse(socket.receives("noteUpdated", 300), "noteUpdated came twice");
+                    assertFalse(socket.receives("noteDeleted", 0), "noteDeleted came twice");
+                }
+                assertFalse(bOnTwo.receives("noteUpdated", 0), "user B got user A's noteUpdated");
+                assertFalse(bOnTwo.receives("noteDeleted", 0), "user B got user A's noteDeleted");
+                assertEquals(List.of("typo"), NotesApi.texts(two.url(), two.token(a), VIDEO));
+            }
+        }
+    }
+
+    @Test
     void threeNodesFiftyUsersEveryOtherSocketGetsEveryPacketOnce() throws Exception {
         int users = 50;
         int perSocket = 2;

@@ -27,7 +27,7 @@ final class JavaClient implements AutoCloseable {
     private JavaClient(Socket socket) {
         this.socket = socket;
         for (String event : new String[] {"confirmation", "packetError", "invalidToken", "fPacket", "connectionRefused",
-                Socket.EVENT_CONNECT, Socket.EVENT_DISCONNECT, Socket.EVENT_CONNECT_ERROR}) {
+                "noteUpdated", "noteDeleted", Socket.EVENT_CONNECT, Socket.EVENT_DISCONNECT, Socket.EVENT_CONNECT_ERROR}) {
             socket.on(event, args -> queue(event).add(args.length > 0 && args[0] != null ? args[0] : "(none)"));
         }
     }

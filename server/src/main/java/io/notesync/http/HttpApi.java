@@ -14,23 +14,19 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.notesync.auth.Login;
 import io.notesync.auth.RefreshTokens;
-import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenIssuer;
 import io.notesync.auth.TokenVerifier;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.metrics.NotesyncMetrics;
-import io.notesync.notes.InvalidVideoUrlException;
-import io.notesync.notes.Note;
 import io.notesync.notes.NoteJson;
 import io.notesync.notes.NoteRepository;
-import io.notesync.notes.NotesCursor;
+import io.notesync.notes.PacketLimits;
 import io.notesync.storage.StorageUnavailableException;
-import io.notesync.notes.Video;
 import io.notesync.notes.VideoSummary;
-import io.notesync.notes.VideoUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,8 +50,9 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final String socketIoPath;
-    private final TokenVerifier verifier;
+    private final BearerAuth bearer;
     private final NoteRepository repository;
+    private final NoteRoutes notes;
     private final AuthRoutes auth;
     private final Executor blocking;
     private final NotesyncMetrics metrics;
@@ -67,17 +64,22 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
      * @param login null when notesync cannot sign tokens (RS256/ES256): then login, refresh and
      *              logout answer 404 {@code loginDisabled}
      * @param clusterUp whether broadcasts reach the other nodes; null for a single node
+     * @param events how an edit or a delete reaches the user's sockets
      */
     public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, Login login,
                    RefreshTokens refreshTokens, TokenIssuer issuer, NotesyncConfig config, Executor blocking,
-                   NotesyncMetrics metrics, BooleanSupplier clusterUp, ForwardedHeaders forwarded) {
+                   NotesyncMetrics metrics, BooleanSupplier clusterUp, ForwardedHeaders forwarded,
+                   UserEvents events, Clock clock) {
         this.metrics = metrics;
         this.metricsAccess = new MetricsAccess(config.metrics().token());
         this.forwarded = forwarded;
         this.clusterUp = clusterUp;
         this.socketIoPath = socketIoPath;
-        this.verifier = verifier;
+        this.bearer = new BearerAuth(verifier);
         this.repository = repository;
+        NotesyncConfig.Limits limits = config.limits();
+        this.notes = new NoteRoutes(bearer, repository, new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()),
+                events, clock);
         this.auth = new AuthRoutes(login, refreshTokens, issuer,
                 Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()));
         this.blocking = blocking;
@@ -119,11 +121,20 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     }
 
     private Route route(HttpMethod method, String path) {
+        if (path.startsWith(NoteRoutes.NOTE_PATH_PREFIX)) {
+            if (HttpMethod.PATCH.equals(method)) {
+                return notes::edit;
+            }
+            if (HttpMethod.DELETE.equals(method)) {
+                return notes::delete;
+            }
+            throw HttpError.methodNotAllowed(method.name(), path);
+        }
         HttpMethod allowed = HttpMethod.GET;
         Route route = switch (path) {
             case "/health" -> request -> HttpAnswer.ok(health());
-            case "/api/notes" -> request -> HttpAnswer.ok(notes(request));
-            case "/api/videos" -> request -> HttpAnswer.ok(videos(request.header(HttpHeaderNames.AUTHORIZATION)));
+            case "/api/notes" -> notes::list;
+            case "/api/videos" -> request -> HttpAnswer.ok(videos(request));
             case "/metrics" -> request -> {
                 metricsAccess.check(request.header(HttpHeaderNames.AUTHORIZATION));
                 return HttpAnswer.ok(new HttpResponses.PlainText(PROMETHEUS_TEXT, metrics.scrape()));
@@ -165,35 +176,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         return body;
     }
 
-    private Object notes(HttpRequestData request) {
-        String username = authenticate(request.header(HttpHeaderNames.AUTHORIZATION));
-        String videoUrl = request.single("videoUrl");
-        if (videoUrl == null) {
-            throw HttpError.badRequest("the videoUrl query parameter is required");
-        }
-        Video video;
-        try {
-            video = VideoUrls.canonicalize(videoUrl);
-        } catch (InvalidVideoUrlException e) {
-            throw HttpError.badRequest(e.getMessage());
-        }
-        NotesCursor since = parseSince(request.single("since"));
-        List<Note> read = repository.notesOf(username, video.key(), since == null ? null : since.readFrom());
-        List<Map<String, Object>> json = new ArrayList<>(read.size());
-        for (Note note : NotesCursor.unseen(since, read)) {
-            json.add(NoteJson.of(note));
-        }
-        NotesCursor cursor = NotesCursor.after(since, read);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("videoKey", video.key());
-        body.put("videoUrl", video.url());
-        body.put("notes", json);
-        body.put("cursor", cursor.encode());
-        return body;
-    }
-
-    private Object videos(String authorization) {
-        String username = authenticate(authorization);
+    private Object videos(HttpRequestData request) {
+        String username = bearer.username(request);
         List<Map<String, Object>> videos = new ArrayList<>();
         for (VideoSummary summary : repository.videosOf(username)) {
             Map<String, Object> video = new LinkedHashMap<>();
@@ -204,28 +188,6 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             videos.add(video);
         }
         return Map.of("videos", videos);
-    }
-
-    private String authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw HttpError.unauthorized("missing", "send Authorization: Bearer <access token>");
-        }
-        TokenCheck check = verifier.check(authorization.substring(7).trim());
-        if (check instanceof TokenCheck.Rejected rejected) {
-            throw HttpError.unauthorized(rejected.reason().wireName(), rejected.message());
-        }
-        return ((TokenCheck.Valid) check).username();
-    }
-
-    private static NotesCursor parseSince(String since) {
-        if (since == null || since.isEmpty()) {
-            return null;
-        }
-        try {
-            return NotesCursor.decode(since);
-        } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest("since must be a cursor from an earlier answer");
-        }
     }
 
     private void respond(ChannelHandlerContext ctx, boolean keepAlive, Supplier<HttpAnswer> handler) {

@@ -7,11 +7,22 @@ final class HttpError extends RuntimeException {
 
     private final HttpResponseStatus status;
     private final String code;
+    /** The request part that is wrong (a body or query field), or null. */
+    private final String field;
 
     HttpError(HttpResponseStatus status, String code, String message) {
+        this(status, code, null, message);
+    }
+
+    HttpError(HttpResponseStatus status, String code, String field, String message) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.field = field;
+    }
+
+    String field() {
+        return field;
     }
 
     HttpResponseStatus status() {
@@ -24,6 +35,14 @@ final class HttpError extends RuntimeException {
 
     static HttpError badRequest(String message) {
         return new HttpError(HttpResponseStatus.BAD_REQUEST, "invalidRequest", message);
+    }
+
+    static HttpError badRequest(String field, String message) {
+        return new HttpError(HttpResponseStatus.BAD_REQUEST, "invalidRequest", field, message);
+    }
+
+    static HttpError tooLarge(String field, String message) {
+        return new HttpError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "tooLarge", field, message);
     }
 
     static HttpError unauthorized(String reason, String message) {

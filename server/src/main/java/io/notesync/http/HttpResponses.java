@@ -60,6 +60,9 @@ final class HttpResponses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", error.code());
         body.put("message", error.getMessage());
+        if (error.field() != null) {
+            body.put("field", error.field());
+        }
         return json(error.status(), Map.of("error", body), List.of());
     }
 

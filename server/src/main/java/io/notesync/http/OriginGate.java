@@ -24,7 +24,7 @@ import java.util.Set;
  * Socket.IO alike; it sits ahead of both in the pipeline.
  *
  * <p>Inbound: answers CORS preflights itself; refuses with 403 a Socket.IO request (polling or
- * WebSocket upgrade) or a request to the login, refresh and logout routes whose {@code Origin} is
+ * WebSocket upgrade) or a request to the login, refresh, logout and note edit/delete routes whose {@code Origin} is
  * neither notesync's own nor allowed, before anything else sees it.
  *
  * <p>Outbound: removes every {@code Access-Control-*} header others wrote (netty-socketio echoes
@@ -39,7 +39,9 @@ public final class OriginGate extends ChannelDuplexHandler {
     static final Set<String> GUARDED_ROUTES = Set.of("/auth/login", "/refresh", "/auth/refresh", "/auth/logout");
 
     private static final AttributeKey<String> ALLOWED_ORIGIN = AttributeKey.valueOf("notesync.allowedOrigin");
-    private static final String ALLOWED_METHODS = "GET, POST, OPTIONS";
+    private static final String ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
+    /** PATCH and DELETE /api/notes/{id}: a page of a disallowed origin must not get to change notes either. */
+    static final String GUARDED_PREFIX = "/api/notes/";
     private static final String ALLOWED_HEADERS = "Authorization, Content-Type";
 
     private final OriginPolicy policy;
@@ -66,7 +68,7 @@ public final class OriginGate extends ChannelDuplexHandler {
         ctx.channel().attr(ALLOWED_ORIGIN).set(verdict == OriginPolicy.Verdict.ALLOWED ? origin : null);
 
         String path = new QueryStringDecoder(request.uri()).path();
-        boolean guarded = GUARDED_ROUTES.contains(path) || path.equals(socketIoPath) || path.startsWith(socketIoPath + "/");
+        boolean guarded = GUARDED_ROUTES.contains(path) || path.startsWith(GUARDED_PREFIX) || path.equals(socketIoPath) || path.startsWith(socketIoPath + "/");
         if (HttpMethod.OPTIONS.equals(request.method()) && headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
             answer(ctx, request, verdict == OriginPolicy.Verdict.REFUSED ? refused()
                     : preflight(verdict == OriginPolicy.Verdict.ALLOWED ? origin : null));

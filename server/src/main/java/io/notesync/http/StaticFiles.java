@@ -47,6 +47,7 @@ public final class StaticFiles extends ChannelInboundHandlerAdapter {
             Map.entry("/", "index.html"),
             Map.entry("/index.html", "index.html"),
             Map.entry("/app.js", "app.js"),
+            Map.entry("/notes-format.js", "notes-format.js"),
             Map.entry("/app.css", "app.css"),
             Map.entry("/client/notesync-client.js", "client/notesync-client.js"),
             Map.entry("/socket.io/socket.io.js", "socket.io/socket.io.js"),

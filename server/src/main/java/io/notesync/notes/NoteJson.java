@@ -25,6 +25,15 @@ public final class NoteJson {
         return json;
     }
 
+    /** A stored note: as {@link #of(Note)}, plus {@code updatedAt} once its text has been edited. */
+    public static Map<String, Object> of(StoredNote stored) {
+        Map<String, Object> json = of(stored.note());
+        if (stored.updatedAt() != null) {
+            json.put("updatedAt", isoMillis(stored.updatedAt()));
+        }
+        return json;
+    }
+
     public static String isoMillis(Instant instant) {
         return ISO_MILLIS.format(instant);
     }

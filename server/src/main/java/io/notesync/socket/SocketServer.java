@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -93,6 +94,15 @@ public final class SocketServer implements AutoCloseable {
     /** The bound port: the configured one, or the one picked when 0 was configured. */
     public int port() {
         return engine.port();
+    }
+
+    /**
+     * Sends {@code event} to every socket of {@code username}: the user's room, so through the
+     * cluster fan-out like {@code fPacket}, but without excluding a sender (a change made over HTTP
+     * has none). Safe from any thread.
+     */
+    public void toEverySocket(String username, String event, Map<String, Object> body) {
+        engine.room(username).sendEvent(event, body);
     }
 
     public int connectedSockets() {

@@ -5,14 +5,19 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import io.notesync.config.NotesyncConfig;
-import io.notesync.notes.Note;
+import io.notesync.notes.ChangedNote;
+import io.notesync.notes.DeleteOutcome;
 import io.notesync.notes.NoteRepository;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
+import io.notesync.notes.StoredNote;
 import io.notesync.notes.StoredPacket;
 import io.notesync.notes.VideoSummary;
 import org.bson.types.ObjectId;
@@ -24,10 +29,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.notesync.store.PacketDocuments.CHANGED_AT;
+import static io.notesync.store.PacketDocuments.DELETED_COUNT;
 import static io.notesync.store.PacketDocuments.NOTES;
+import static io.notesync.store.PacketDocuments.NOTE_CHANGED_AT;
+import static io.notesync.store.PacketDocuments.NOTE_DELETED;
+import static io.notesync.store.PacketDocuments.NOTE_ID;
+import static io.notesync.store.PacketDocuments.NOTE_TEXT;
+import static io.notesync.store.PacketDocuments.NOTE_VERSION;
 import static io.notesync.store.PacketDocuments.STORED_AT;
 import static io.notesync.store.PacketDocuments.USER;
 import static io.notesync.store.PacketDocuments.VIDEO_KEY;
@@ -61,6 +74,9 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
             packets.createIndex(Indexes.ascending(USER, VIDEO_KEY, STORED_AT), new IndexOptions().name("user_video_storedAt"));
             packets.createIndex(Indexes.compoundIndex(Indexes.ascending(USER), Indexes.descending(STORED_AT)),
                     new IndexOptions().name("user_storedAt"));
+            // Edits and deletes find a note's packet by the note id; since-reads look for changed packets.
+            packets.createIndex(Indexes.ascending(USER, NOTES + "." + NOTE_ID), new IndexOptions().name("user_noteId"));
+            packets.createIndex(Indexes.ascending(USER, VIDEO_KEY, CHANGED_AT), new IndexOptions().name("user_video_changedAt"));
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot reach MongoDB to create indexes: " + e.getMessage(), e);
         }
@@ -78,12 +94,13 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
     }
 
     @Override
-    public List<Note> notesOf(String username, String videoKey, Instant since) {
+    public List<StoredNote> read(String username, String videoKey, Instant since) {
         Bson filter = Filters.and(Filters.eq(USER, username), Filters.eq(VIDEO_KEY, videoKey));
         if (since != null) {
-            filter = Filters.and(filter, Filters.gt(STORED_AT, Date.from(since)));
+            Date from = Date.from(since);
+            filter = Filters.and(filter, Filters.or(Filters.gt(STORED_AT, from), Filters.gt(CHANGED_AT, from)));
         }
-        List<Note> notes = new ArrayList<>();
+        List<StoredNote> notes = new ArrayList<>();
         try {
             for (Document packet : packets.find(filter).projection(new Document(NOTES, 1))) {
                 notes.addAll(PacketDocuments.notesOf(packet));
@@ -91,8 +108,68 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot read notes: " + e.getMessage(), e);
         }
-        notes.sort(Comparator.comparingDouble(Note::timestamp).thenComparing(Note::createdAt).thenComparing(Note::id));
+        notes.sort(Comparator.comparingDouble((StoredNote stored) -> stored.note().timestamp())
+                .thenComparing(stored -> stored.note().createdAt())
+                .thenComparing(StoredNote::id));
         return notes;
+    }
+
+    /**
+     * One findOneAndUpdate: the filter matches the user's packet holding this note only while the
+     * note is not deleted, and the positional {@code $} changes that note, so an edit racing a delete
+     * either lands before it or finds nothing. Note ids are unique (ObjectIds), so at most one
+     * packet matches. The packet's {@code changedAt} takes the newest stamp ({@code $max}): stamps
+     * from two nodes may land out of order.
+     */
+    @Override
+    public Optional<ChangedNote> edit(String username, String noteId, String text, Instant at) {
+        Date stamp = Date.from(at);
+        try {
+            Document packet = packets.findOneAndUpdate(liveNote(username, noteId),
+                    Updates.combine(
+                            Updates.set(NOTES + ".$." + NOTE_TEXT, text),
+                            Updates.set(NOTES + ".$." + NOTE_CHANGED_AT, stamp),
+                            Updates.inc(NOTES + ".$." + NOTE_VERSION, 1),
+                            Updates.max(CHANGED_AT, stamp)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (packet == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new ChangedNote(packet.getString(VIDEO_KEY), PacketDocuments.noteOf(packet, noteId)));
+        } catch (MongoException e) {
+            throw new StorageUnavailableException("cannot edit a note: " + e.getMessage(), e);
+        }
+    }
+
+    /** Like {@link #edit}; the text is emptied, so a deleted note's words do not stay in the database. */
+    @Override
+    public DeleteOutcome delete(String username, String noteId, Instant at) {
+        Date stamp = Date.from(at);
+        try {
+            Document packet = packets.findOneAndUpdate(liveNote(username, noteId),
+                    Updates.combine(
+                            Updates.set(NOTES + ".$." + NOTE_DELETED, true),
+                            Updates.set(NOTES + ".$." + NOTE_TEXT, ""),
+                            Updates.set(NOTES + ".$." + NOTE_CHANGED_AT, stamp),
+                            Updates.inc(NOTES + ".$." + NOTE_VERSION, 1),
+                            Updates.inc(DELETED_COUNT, 1),
+                            Updates.max(CHANGED_AT, stamp)),
+                    new FindOneAndUpdateOptions().projection(new Document(VIDEO_KEY, 1)));
+            if (packet != null) {
+                return DeleteOutcome.deleted(packet.getString(VIDEO_KEY));
+            }
+            boolean exists = packets.find(Filters.and(Filters.eq(USER, username), Filters.eq(NOTES + "." + NOTE_ID, noteId)))
+                    .projection(new Document("_id", 1)).first() != null;
+            return exists ? DeleteOutcome.ALREADY_DELETED : DeleteOutcome.NOT_FOUND;
+        } catch (MongoException e) {
+            throw new StorageUnavailableException("cannot delete a note: " + e.getMessage(), e);
+        }
+    }
+
+    /** The user's packet that holds {@code noteId}, not deleted: another user's note never matches. */
+    private static Bson liveNote(String username, String noteId) {
+        return Filters.and(Filters.eq(USER, username),
+                Filters.elemMatch(NOTES, Filters.and(Filters.eq(NOTE_ID, noteId), Filters.ne(NOTE_DELETED, true))));
     }
 
     @Override
@@ -102,11 +179,15 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
             List<Bson> pipeline = List.of(
                     Aggregates.match(Filters.eq(USER, username)),
                     Aggregates.project(new Document(VIDEO_KEY, 1).append(VIDEO_URL, 1).append(STORED_AT, 1)
-                            .append("count", new Document("$size", "$" + NOTES))),
+                            .append("count", new Document("$subtract", List.of(
+                                    new Document("$size", "$" + NOTES),
+                                    new Document("$ifNull", List.of("$" + DELETED_COUNT, 0)))))),
                     Aggregates.group("$" + VIDEO_KEY,
                             Accumulators.first(VIDEO_URL, "$" + VIDEO_URL),
                             Accumulators.sum("count", "$count"),
                             Accumulators.max(STORED_AT, "$" + STORED_AT)),
+                    // A video whose notes were all deleted is no longer one of the user's videos.
+                    Aggregates.match(Filters.gt("count", 0)),
                     Aggregates.sort(Sorts.descending(STORED_AT)));
             for (Document video : packets.aggregate(pipeline)) {
                 videos.add(new VideoSummary(video.getString("_id"), video.getString(VIDEO_URL),

@@ -1,6 +1,7 @@
 package io.notesync.store;
 
 import io.notesync.notes.Note;
+import io.notesync.notes.StoredNote;
 import io.notesync.notes.StoredPacket;
 import org.bson.Document;
 
@@ -21,6 +22,14 @@ import java.util.List;
  * serialization on every B-tree step, which made it the most expensive part of an insert
  * (JFR; 241 against 869 documents/s in batches of 100 through the driver). A real MongoDB
  * indexes either form equally well.
+ *
+ * <p>An edit or a delete changes one note of the document in place, in one update (atomic on a
+ * single document, so no transaction is needed): the note gets {@code changedAt} and a
+ * {@code version} one higher, a deleted one {@code deleted: true} and empty text (a tombstone: it
+ * keeps the id known, so the deletion can be reported to {@code since} and deleting again is
+ * idempotent), and the packet gets {@code changedAt} (the newest) and {@code deletedCount}. The
+ * document, and so its {@code _id}, stays even when every note is deleted: a resend of the packet
+ * is still a {@code duplicate} and never brings a note back nor undoes an edit.
  */
 final class PacketDocuments {
 
@@ -29,6 +38,16 @@ final class PacketDocuments {
     static final String VIDEO_URL = "videoUrl";
     static final String STORED_AT = "storedAt";
     static final String NOTES = "notes";
+    /** Packet level: the newest edit or delete of any of its notes (absent: none), for {@code since} reads. */
+    static final String CHANGED_AT = "changedAt";
+    /** Packet level: how many of its notes are deleted tombstones (absent: none), for note counts. */
+    static final String DELETED_COUNT = "deletedCount";
+    /** Note level fields; {@code changedAt}, {@code version} and {@code deleted} appear after the first edit or delete. */
+    static final String NOTE_ID = "id";
+    static final String NOTE_TEXT = "text";
+    static final String NOTE_CHANGED_AT = "changedAt";
+    static final String NOTE_VERSION = "version";
+    static final String NOTE_DELETED = "deleted";
 
     private PacketDocuments() {
     }
@@ -53,15 +72,32 @@ final class PacketDocuments {
                 .append(NOTES, notes);
     }
 
-    static List<Note> notesOf(Document packet) {
-        List<Note> notes = new ArrayList<>();
+    static List<StoredNote> notesOf(Document packet) {
+        List<StoredNote> notes = new ArrayList<>();
         for (Document note : packet.getList(NOTES, Document.class)) {
-            notes.add(new Note(
-                    note.getString("id"),
-                    note.getString("text"),
-                    ((Number) note.get("timestamp")).doubleValue(),
-                    note.getDate("createdAt").toInstant()));
+            notes.add(noteOf(note));
         }
         return notes;
+    }
+
+    static StoredNote noteOf(Document note) {
+        Date changedAt = note.getDate(NOTE_CHANGED_AT);
+        Number version = (Number) note.get(NOTE_VERSION);
+        return new StoredNote(
+                new Note(note.getString(NOTE_ID), note.getString(NOTE_TEXT),
+                        ((Number) note.get("timestamp")).doubleValue(), note.getDate("createdAt").toInstant()),
+                changedAt == null ? null : changedAt.toInstant(),
+                version == null ? 0 : version.intValue(),
+                Boolean.TRUE.equals(note.getBoolean(NOTE_DELETED)));
+    }
+
+    /** The note {@code noteId} of a packet document, or null. */
+    static StoredNote noteOf(Document packet, String noteId) {
+        for (Document note : packet.getList(NOTES, Document.class)) {
+            if (noteId.equals(note.getString(NOTE_ID))) {
+                return noteOf(note);
+            }
+        }
+        return null;
     }
 }

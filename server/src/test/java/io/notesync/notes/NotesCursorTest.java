@@ -11,44 +11,47 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class NotesCursorTest {
 
-    private static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+    static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
 
-    private static Note note(String id, Instant createdAt) {
-        return new Note(id, "text " + id, 1, createdAt);
+    static StoredNote note(String id, Instant createdAt) {
+        return new StoredNote(new Note(id, "text " + id, 1, createdAt), null, 0, false);
     }
 
-    private static String id(int n) {
+    static StoredNote edited(StoredNote note, Instant at, String text) {
+        Note n = note.note();
+        return new StoredNote(new Note(n.id(), text, n.timestamp(), n.createdAt()), at, note.version() + 1, false);
+    }
+
+    static StoredNote deleted(StoredNote note, Instant at) {
+        Note n = note.note();
+        return new StoredNote(new Note(n.id(), "", n.timestamp(), n.createdAt()), at, note.version() + 1, true);
+    }
+
+    static String id(int n) {
         return String.format("%024x", n);
     }
 
     @Test
     void aCursorRoundTripsThroughItsText() {
-        NotesCursor cursor = new NotesCursor(T, Set.of(id(1), id(2)));
+        NotesCursor cursor = new NotesCursor(T, Set.of(id(1), id(2), id(3) + ".2"));
         assertEquals(cursor, NotesCursor.decode(cursor.encode()));
     }
 
     @Test
-    void theNextReadLeavesOutWhatTheCursorHasSeen() {
-        Note seen = note(id(1), T);
-        NotesCursor cursor = NotesCursor.after(null, List.of(seen));
-        Note later = note(id(2), T.plusMillis(10));
-        assertEquals(List.of(later), NotesCursor.unseen(cursor, List.of(seen, later)));
-    }
-
-    @Test
-    void aNoteStampedBeforeTheCursorButWrittenAfterItIsNotMissed() {
-        NotesCursor cursor = NotesCursor.after(null, List.of(note(id(1), T)));
-        Note lateWrite = note(id(2), T.minusMillis(300));
-        assertEquals(List.of(lateWrite), NotesCursor.unseen(cursor, List.of(note(id(1), T), lateWrite)));
-    }
-
-    @Test
-    void theCursorKeepsOnlyTheIdsWithinTheOverlap() {
-        Note old = note(id(1), T.minus(NotesCursor.OVERLAP).minusSeconds(1));
-        Note recent = note(id(2), T);
+    void theCursorKeepsOnlyWhatLiesWithinTheOverlap() {
+        StoredNote old = note(id(1), T.minus(NotesCursor.OVERLAP).minusSeconds(1));
+        StoredNote recent = note(id(2), T);
         NotesCursor cursor = NotesCursor.after(null, List.of(old, recent));
         assertEquals(T, cursor.at());
         assertEquals(Set.of(id(2)), cursor.seen());
+    }
+
+    @Test
+    void anEditMovesTheCursorAndIsRememberedByItsVersion() {
+        StoredNote old = note(id(1), T.minusSeconds(60));
+        NotesCursor cursor = NotesCursor.after(null, List.of(edited(old, T, "new")));
+        assertEquals(T, cursor.at());
+        assertEquals(Set.of(id(1) + ".1"), cursor.seen());
     }
 
     @Test
@@ -61,5 +64,7 @@ class NotesCursorTest {
     void textThatIsNotACursorIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> NotesCursor.decode("yesterday"));
         assertThrows(IllegalArgumentException.class, () -> NotesCursor.decode("!!!"));
+        assertThrows(IllegalArgumentException.class,
+                () -> NotesCursor.decode(new NotesCursor(T, Set.of(id(1) + ".x")).encode()));
     }
 }
