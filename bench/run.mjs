@@ -167,7 +167,7 @@ async function memoryAfterGc(srv, withHistogram = false) {
 async function heapAfterGc(srv) { return (await memoryAfterGc(srv))?.heap ?? null; }
 
 /** The classes whose instances grew most between two histograms, per socket. */
-function histogramGrowth(before, after, sockets, top = 15) {
+function histogramGrowth(before, after, sockets, top = 40) {
   if (!before || !after || !sockets) return null;
   return Object.entries(after).map(([cls, a]) => {
     const b = before[cls] ?? { instances: 0, bytes: 0 };
@@ -346,9 +346,12 @@ async function idleRun(srv, db, cfg) {
   });
   await allHeld;
   await sleep(2000);
-  const mid = srvStat(srv);
+  // RSS is read after the full collection (as the Node baseline's, after gc()), as it has been
+  // since the first runs; rssNoGcMB is the same a moment before that collection.
+  const preGc = srvStat(srv);
   const memAfter = await memoryAfterGc(srv, true);
   const heapAfter = memAfter?.heap ?? null;
+  const mid = srvStat(srv);
   await sleep(cfg.holdMs);
   const end = srvStat(srv);
   for (const g of gens) g.child.stdin.write('close\n');
@@ -362,7 +365,7 @@ async function idleRun(srv, db, cfg) {
   const r = {
     label: 'idle', attempted: cfg.sockets, connectedAtPeak, connectionsHeld, heldForS: cfg.holdMs / 1000,
     connectWallMs: Math.max(...held.map((h) => h.wallMs)), connectMs: held[0]?.connectMs, errors,
-    server: { rssBeforeMB: MB(rssBefore), rssMB: MB(mid.rss), rssEndMB: MB(end.rss),
+    server: { rssBeforeMB: MB(rssBefore), rssMB: MB(mid.rss), rssNoGcMB: MB(preGc.rss), rssEndMB: MB(end.rss),
       rssPerConnKB: Math.round(((mid.rss - rssBefore) / connectedAtPeak / 1024) * 10) / 10,
       heapBeforeMB: MB(heapBefore), heapMB: MB(heapAfter),
       heapPerConnKB: Math.round(((heapAfter - heapBefore) / connectedAtPeak / 1024) * 10) / 10,
@@ -604,7 +607,7 @@ function printTables(rep) {
     const i = R[k].idle;
     if (i?.nmtPerConnKB) table(`${k} idle: native memory (NMT committed) per socket, KiB`, ['category', 'KiB/socket'], Object.entries(i.nmtPerConnKB));
     if (i?.topClassesPerConn) table(`${k} idle: class histogram growth per socket (after - before the connections)`,
-      ['class', 'bytes/socket', 'instances/socket'], i.topClassesPerConn.map((c) => [c.class, c.bytesPerSocket, c.instancesPerSocket]));
+      ['class', 'bytes/socket', 'instances/socket'], i.topClassesPerConn.slice(0, 15).map((c) => [c.class, c.bytesPerSocket, c.instancesPerSocket]));
   }
   if (rep.storeCeiling) table('store ceiling (insertMany straight to the database server, packets/s)', ['batch', 'packets/s'], Object.entries(rep.storeCeiling));
   if (rep.nodeRatios) table(`notesync ${rep.meta.nodes} nodes / 1 node ratios`, ['ratio', 'value'], Object.entries(rep.nodeRatios));
