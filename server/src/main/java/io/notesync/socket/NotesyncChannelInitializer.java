@@ -14,10 +14,12 @@ import io.notesync.socket.engineio.OversizeCloser;
 import io.notesync.socket.engineio.PacketGuard;
 import io.notesync.socket.engineio.RequestGuard;
 import io.notesync.socket.engineio.SessionOpener;
+import io.notesync.socket.engineio.WebSocketTrim;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +41,8 @@ import java.util.List;
  *  polling response that hits its 50-packet limit)
  *  OversizeCloser ...... a WebSocket message over maxPayload: close 1009
  * </pre>
+ * and WebSocketTrim (before the packet handler), which takes the HTTP-only handlers out of a
+ * channel at its first WebSocket frame.
  */
 final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
@@ -52,6 +56,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final AbandonedProbeGuard abandonedProbeGuard = new AbandonedProbeGuard();
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
+    private final WebSocketTrim webSocketTrim;
     private EncoderHandler encoder;
 
     NotesyncChannelInitializer(List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
@@ -62,6 +67,13 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         this.sessionOpener = sessionOpener;
         this.engineSessions = engineSessions;
         this.connectObserver = connectObserver;
+        List<String> httpOnly = new ArrayList<>();
+        for (PipelineHandler handler : this.front) {
+            httpOnly.add(handler.name());
+        }
+        httpOnly.addAll(List.of(HonestConnectionHeader.NAME, RequestGuard.NAME, AUTHORIZE_HANDLER, SessionOpener.NAME,
+                XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
+        this.webSocketTrim = new WebSocketTrim(httpOnly);
     }
 
     @Override
@@ -92,6 +104,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(PACKET_HANDLER, UpgradeNoopHandler.NAME, upgradeNoop);
         pipeline.addBefore(PACKET_HANDLER, AbandonedProbeGuard.NAME, abandonedProbeGuard);
         pipeline.addBefore(PACKET_HANDLER, ConnectObserver.NAME, connectObserver);
+        pipeline.addBefore(PACKET_HANDLER, WebSocketTrim.NAME, webSocketTrim);
         pipeline.addAfter(AUTHORIZE_HANDLER, SessionOpener.NAME, sessionOpener);
         pipeline.addLast(OversizeCloser.NAME, oversizeCloser);
     }
