@@ -27,18 +27,26 @@ const only = opt('--scenarios', 'steady,burst,idle,fanout').split(',');
 const nodes = Number(opt('--nodes', 1));
 if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes wants a whole number >= 1, not ${opt('--nodes')}`);
 const clusterKind = nodes > 1 ? `notesync-${nodes}n` : null;
-const servers = opt('--servers', 'notesync,baseline').split(',');
+// Node anchors: "baseline" is one process without the ws addons (WS_NO_BUFFER_UTIL and
+// WS_NO_UTF_8_VALIDATE set), "baseline-addons" the same with bufferutil and utf-8-validate,
+// "baseline-cluster" two workers behind node:cluster with @socket.io/sticky and
+// @socket.io/cluster-adapter (see baseline/server.mjs).
+const BASELINES = ['baseline', 'baseline-addons', 'baseline-cluster'];
+const servers = opt('--servers', ['notesync', ...BASELINES].join(',')).split(',');
 if (clusterKind && !servers.includes(clusterKind)) servers.splice(servers.includes('notesync') ? servers.indexOf('notesync') + 1 : servers.length, 0, clusterKind);
 const isNotesync = (kind) => kind === 'notesync' || kind === clusterKind;
+const isBaseline = (kind) => BASELINES.includes(kind);
 const jar = resolve(root, opt('--jar', 'server/target/notesync.jar'));
 const outDir = resolve(opt('--out', join(here, 'results', new Date().toISOString().replace(/[:.]/g, '-') + (quick ? '-quick' : ''))));
 const jvmOpts = (opt('--jvm-opts', '') || '').split(' ').filter(Boolean);
-// Extra notesync settings, e.g. --ns-set writer.inFlightBatches=1,writer.maxDelayMs=0. The
-// baseline has no per-user rate or socket limit, so notesync's are lifted too (later settings win).
-const LIFTED_LIMITS = 'limits.packetsPerSecond=1000000,limits.packetBurst=1000000,limits.maxConnectionsPerUser=100000';
+// Extra notesync settings, e.g. --ns-set writer.inFlightBatches=2,writer.maxBatchPackets=128. The
+// baseline has no per-user rate or socket limit and no store timeout (its driver waits), so
+// notesync's are lifted too (later settings win): on a machine slowed by other work the closed
+// loop otherwise measures notesync's 5 s store timeout (storageUnavailable) instead of its rate.
+const LIFTED_LIMITS = 'limits.packetsPerSecond=1000000,limits.packetBurst=1000000,limits.maxConnectionsPerUser=100000,mongodb.timeoutMs=120000';
 const nsSet = [LIFTED_LIMITS, opt('--ns-set', '') || ''].join(',').split(',').filter(Boolean).flatMap((kv) => ['--set', kv]);
 const secret = randomBytes(32).toString('hex');
-const HARD_DEADLINE = Date.now() + (quick ? 3 : 40) * 60_000;
+const HARD_DEADLINE = Date.now() + (quick ? 8 : 60) * 60_000;
 
 // Scenario sizes. --quick keeps every scenario but small, so the whole run stays under a minute.
 const P = quick ? {
@@ -90,7 +98,8 @@ async function waitFor(check, what, ms = 60000) {
 const freePort = () => new Promise((res) => {
   import('node:net').then(({ createServer }) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 });
-const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok);
+// With a timeout: the cluster baseline's primary accepts before its workers listen, and such a request never ends.
+const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok);
 
 // ---- /proc sampling ---------------------------------------------------------------------------
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -118,21 +127,55 @@ function srvStat(srv) {
 const cpuPct = (a, b) => Math.round(((b.cpuS - a.cpuS) / ((b.t - a.t) / 1000)) * 1000) / 10;
 const MB = (b) => Math.round((b / 1048576) * 10) / 10;
 
-/** Heap in use after a full collection: jcmd for the JVM, the baseline's /bench/memory for Node. */
-async function heapAfterGc(srv) {
+/**
+ * Memory after a full collection. JVM: live heap (jcmd GC.heap_info after GC.run), native memory
+ * committed by category (NMT summary; notesync runs with -XX:NativeMemoryTracking=summary in the
+ * bench) and the class histogram. Node: process.memoryUsage() from /bench/memory after gc():
+ * heapUsed, and external + arrayBuffers as its native part.
+ */
+async function memoryAfterGc(srv, withHistogram = false) {
   if (isNotesync(srv.kind)) {
-    let sum = 0;
+    let heap = 0;
+    const nmt = {};
+    const histogram = {};
     for (const pid of srv.nodePids) {
       execFileSync('jcmd', [String(pid), 'GC.run'], { stdio: 'ignore' });
       const info = execFileSync('jcmd', [String(pid), 'GC.heap_info']).toString();
-      const m = /total (\d+)K, used (\d+)K/.exec(info);
-      if (!m) return null;
-      sum += Number(m[2]) * 1024;
+      // G1 prints one "garbage-first heap" line, Serial and Parallel one line per generation.
+      const gens = [...info.matchAll(/(?:heap|generation|PSYoungGen|ParOldGen)\s+total (\d+)K, used (\d+)K/g)];
+      if (!gens.length) return null;
+      heap += gens.reduce((a, g) => a + Number(g[2]) * 1024, 0);
+      try {
+        const text = execFileSync('jcmd', [String(pid), 'VM.native_memory', 'summary']).toString();
+        const total = /Total: reserved=(\d+)KB, committed=(\d+)KB/.exec(text);
+        if (total) nmt.Total = (nmt.Total ?? 0) + Number(total[2]) * 1024;
+        for (const c of text.matchAll(/^-\s+(.+?) \(reserved=(\d+)KB, committed=(\d+)KB\)/gm)) {
+          nmt[c[1].trim()] = (nmt[c[1].trim()] ?? 0) + Number(c[3]) * 1024;
+        }
+      } catch { /* NMT off */ }
+      if (withHistogram) {
+        const text = execFileSync('jcmd', [String(pid), 'GC.class_histogram'], { maxBuffer: 64 << 20 }).toString();
+        for (const h of text.matchAll(/^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/gm)) {
+          const e = histogram[h[3]] ?? (histogram[h[3]] = { instances: 0, bytes: 0 });
+          e.instances += Number(h[1]); e.bytes += Number(h[2]);
+        }
+      }
     }
-    return sum;
+    return { heap, native: nmt.Total != null ? nmt.Total - (nmt['Java Heap'] ?? 0) : null, nmt, histogram };
   }
-  const r = await (await fetch(`http://127.0.0.1:${srv.port}/bench/memory`)).json();
-  return r.heapUsed;
+  const r = await (await fetch(srv.memoryUrl)).json();
+  return { heap: r.heapUsed, native: r.external + (r.arrayBuffers ?? 0), nmt: null, histogram: null };
+}
+async function heapAfterGc(srv) { return (await memoryAfterGc(srv))?.heap ?? null; }
+
+/** The classes whose instances grew most between two histograms, per socket. */
+function histogramGrowth(before, after, sockets, top = 40) {
+  if (!before || !after || !sockets) return null;
+  return Object.entries(after).map(([cls, a]) => {
+    const b = before[cls] ?? { instances: 0, bytes: 0 };
+    return { class: cls, bytesPerSocket: Math.round(((a.bytes - b.bytes) / sockets) * 10) / 10,
+      instancesPerSocket: Math.round(((a.instances - b.instances) / sockets) * 100) / 100 };
+  }).sort((x, y) => y.bytesPerSocket - x.bytesPerSocket).slice(0, top);
 }
 
 // ---- servers ----------------------------------------------------------------------------------
@@ -179,11 +222,17 @@ async function startRedis() {
   return { child, bin, uri: `redis://127.0.0.1:${port}` };
 }
 
+/**
+ * notesync as the README starts it: bin/notesync with its default JVM options. NOTESYNC_JAVA_OPTS
+ * adds native memory tracking (for the idle scenario's NMT lines), --jvm-opts and --jfr.
+ */
 function startNode(name, port, dbUri, database, extra = []) {
   const jfrOpts = jfr ? [`-XX:StartFlightRecording=filename=${join(outDir, `${name}.jfr`)},settings=profile,dumponexit=true`] : [];
-  return start(name, 'java', [...jvmOpts, ...jfrOpts, '-jar', jar, 'serve', '--port', String(port),
+  const javaOpts = ['-XX:NativeMemoryTracking=summary', ...jvmOpts, ...jfrOpts].join(' ');
+  return start(name, join(root, 'bin', 'notesync'), ['serve', '--port', String(port),
     '--data-dir', join(outDir, `${name}-data`), '--mongodb-uri', dbUri,
-    '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', `mongodb.database=${database}`, ...extra, ...nsSet]);
+    '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', `mongodb.database=${database}`, ...extra, ...nsSet],
+  { NOTESYNC_JAVA_OPTS: javaOpts, NOTESYNC_JAR: jar });
 }
 
 async function startServer(kind, dbUri, redis) {
@@ -206,15 +255,30 @@ async function startServer(kind, dbUri, redis) {
   }
   const port = await freePort();
   let child;
+  let memoryUrl = `http://127.0.0.1:${port}/bench/memory`;
   if (kind === 'notesync') {
     child = startNode('notesync', port, dbUri, 'bench_notesync');
   } else {
-    child = start('baseline', 'node', ['--expose-gc', join(here, 'baseline/server.mjs'), '--port', String(port),
-      '--mongodb-uri', `${dbUri}/`, '--db', 'bench_baseline', '--secret', secret]);
+    const extra = [];
+    if (kind === 'baseline-cluster') {
+      const adminPort = await freePort();
+      extra.push('--workers', '2', '--admin-port', String(adminPort));
+      memoryUrl = `http://127.0.0.1:${adminPort}/bench/memory`;
+    }
+    const env = kind === 'baseline-addons' ? {} : { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' };
+    child = start(kind, 'node', ['--expose-gc', join(here, 'baseline/server.mjs'), '--port', String(port),
+      '--mongodb-uri', `${dbUri}/`, '--db', `bench_${kind.replace('-', '_')}`, '--secret', secret, ...extra], env);
   }
   await waitFor(() => healthy(port), `${kind} to answer /health`);
   const url = `http://127.0.0.1:${port}`;
-  return { kind, port, child, url, urls: [url], pids: [child.pid], nodePids: [child.pid] };
+  let pids = [child.pid];
+  if (kind === 'baseline-cluster') {
+    // The primary plus its workers, so CPU and RSS are the whole server's.
+    const workers = await waitFor(async () => { const r = await (await fetch(memoryUrl, { signal: AbortSignal.timeout(3000) })).json(); return r.pids?.length === 2 && r.pids; },
+      'the baseline cluster workers');
+    pids = [child.pid, ...workers];
+  }
+  return { kind, port, child, url, urls: [url], pids, nodePids: [child.pid], memoryUrl };
 }
 
 // ---- load generator ---------------------------------------------------------------------------
@@ -266,7 +330,8 @@ async function steppedRun(srv, db, cfg) {
 
 async function idleRun(srv, db, cfg) {
   const before = srvStat(srv);
-  const heapBefore = await heapAfterGc(srv);
+  const memBefore = await memoryAfterGc(srv, true);
+  const heapBefore = memBefore?.heap ?? null;
   const rssBefore = srvStat(srv).rss;
   const per = Math.ceil(cfg.sockets / cfg.processes);
   const gens = [];
@@ -283,7 +348,11 @@ async function idleRun(srv, db, cfg) {
   });
   await allHeld;
   await sleep(2000);
-  const heapAfter = await heapAfterGc(srv);
+  // RSS is read after the full collection (as the Node baseline's, after gc()), as it has been
+  // since the first runs; rssNoGcMB is the same a moment before that collection.
+  const preGc = srvStat(srv);
+  const memAfter = await memoryAfterGc(srv, true);
+  const heapAfter = memAfter?.heap ?? null;
   const mid = srvStat(srv);
   await sleep(cfg.holdMs);
   const end = srvStat(srv);
@@ -298,17 +367,24 @@ async function idleRun(srv, db, cfg) {
   const r = {
     label: 'idle', attempted: cfg.sockets, connectedAtPeak, connectionsHeld, heldForS: cfg.holdMs / 1000,
     connectWallMs: Math.max(...held.map((h) => h.wallMs)), connectMs: held[0]?.connectMs, errors,
-    server: { rssBeforeMB: MB(rssBefore), rssMB: MB(mid.rss), rssEndMB: MB(end.rss),
+    server: { rssBeforeMB: MB(rssBefore), rssMB: MB(mid.rss), rssNoGcMB: MB(preGc.rss), rssEndMB: MB(end.rss),
       rssPerConnKB: Math.round(((mid.rss - rssBefore) / connectedAtPeak / 1024) * 10) / 10,
       heapBeforeMB: MB(heapBefore), heapMB: MB(heapAfter),
       heapPerConnKB: Math.round(((heapAfter - heapBefore) / connectedAtPeak / 1024) * 10) / 10,
+      nativePerConnKB: memAfter?.native != null && memBefore?.native != null
+        ? Math.round(((memAfter.native - memBefore.native) / connectedAtPeak / 1024) * 10) / 10 : null,
       cpuPercent: cpuPct(before, end), idleCpuPercent: cpuPct(mid, end) },
+    nmtPerConnKB: memAfter?.nmt && memBefore?.nmt ? Object.fromEntries(Object.keys(memAfter.nmt)
+      .map((k) => [k, Math.round((((memAfter.nmt[k] ?? 0) - (memBefore.nmt[k] ?? 0)) / connectedAtPeak / 1024) * 100) / 100])
+      .filter(([, v]) => v !== 0).sort((a, b) => b[1] - a[1])) : null,
+    topClassesPerConn: histogramGrowth(memBefore?.histogram, memAfter?.histogram, connectedAtPeak),
     generator: { cpuPercent: Math.round(held.reduce((a, h) => a + h.generator.cpuPercent, 0) * 10) / 10,
       rssMB: held.reduce((a, h) => a + h.generator.rssMB, 0), processes: cfg.processes },
   };
   r.server.rssFor20kMB = Math.round(r.server.rssBeforeMB + (r.server.rssPerConnKB * 20000) / 1024);
   say(`  ${srv.kind} idle: held ${connectionsHeld}/${cfg.sockets}, RSS ${r.server.rssMB} MB (${r.server.rssPerConnKB} KiB/conn),` +
-    ` heap ${r.server.heapPerConnKB} KiB/conn, errors ${JSON.stringify(errors)}`);
+    ` heap ${r.server.heapPerConnKB} KiB/conn, native ${r.server.nativePerConnKB} KiB/conn, errors ${JSON.stringify(errors)}`);
+  if (r.nmtPerConnKB) say(`  ${srv.kind} idle NMT KiB/conn: ${JSON.stringify(r.nmtPerConnKB)}`);
   await sleep(1500); // let the server finish closing sockets
   return r;
 }
@@ -333,20 +409,38 @@ async function main() {
   for (const kind of servers) srv[kind].rssStartMB = MB(srvStat(srv[kind]).rss);
 
   const results = Object.fromEntries(servers.map((k) => [k, {}]));
-  let nsMax = null;
+  let storeCeiling = null;
   for (const scenario of only) {
+    if (scenario === 'steady') {
+      // The store's own ceiling for notesync's document shape and batch size, on the same database server.
+      say('store ceiling: insertMany straight to the database server');
+      storeCeiling = await measureStoreCeiling(db.uri);
+      say(`  store ceiling: ${JSON.stringify(storeCeiling)}`);
+      // Every server's closed-loop maximum first, then every ladder with steps at half of notesync's
+      // maximum and half of the single baseline's (the issue's "half load"), so all get the same rates.
+      const maxes = {};
+      for (const kind of servers) {
+        say(`steady (closed loop) against ${kind}`);
+        const cfg = { mode: 'steady', tag: `steady-${kind}`, ...P.steady, rates: [] };
+        maxes[kind] = await steppedRun(srv[kind], db, { ...cfg, tag: `${cfg.tag}-max` });
+      }
+      const maxOf = (k) => maxes[k]?.steps[0]?.confirmedPerSec ?? null;
+      const halves = [...new Set(['notesync', 'baseline'].map(maxOf).filter(Boolean).map((m) => Math.round(m / 2)))];
+      for (const kind of servers) {
+        say(`steady (open-loop ladder) against ${kind}`);
+        const rates = [...new Set([...P.steady.rates, ...halves])].sort((a, b) => a - b);
+        const ladder = await steppedRun(srv[kind], db, { mode: 'steady', tag: `steady-${kind}-ladder`, ...P.steady,
+          maxWindow: 0, rates, alwaysRates: halves });
+        ladder.steps.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
+        results[kind].steady = { connect: maxes[kind].connect, halfOfNotesyncMax: maxOf('notesync') ? Math.round(maxOf('notesync') / 2) : null,
+          halfOfBaselineMax: maxOf('baseline') ? Math.round(maxOf('baseline') / 2) : null, steps: [...maxes[kind].steps, ...ladder.steps] };
+      }
+      continue;
+    }
     for (const kind of servers) {
       const s = srv[kind];
       say(`${scenario} against ${kind}`);
-      if (scenario === 'steady') {
-        const extra = kind !== 'notesync' && nsMax ? [Math.round(nsMax / 2)] : [];
-        const cfg = { mode: 'steady', tag: `steady-${kind}`, ...P.steady, addHalfOfMax: isNotesync(kind),
-          rates: P.steady.rates, extraRates: extra };
-        cfg.rates = undefined;
-        const r = await steadyWithHalf(s, db, cfg, extra);
-        results[kind].steady = r;
-        if (kind === 'notesync') nsMax = r.steps.find((x) => x.label === 'max')?.confirmedPerSec ?? null;
-      } else if (scenario === 'burst') {
+      if (scenario === 'burst') {
         const r = await steppedRun(s, db, { mode: 'burst', tag: `burst-${kind}`, ...P.burst, drainMs: 30000, connectTimeoutMs: 30000 });
         results[kind].burst = r.steps[0];
       } else if (scenario === 'idle') {
@@ -363,7 +457,7 @@ async function main() {
 
   meta.loadavgAtEnd = loadavg();
   const report = { meta, servers: Object.fromEntries(servers.map((k) => [k, { rssStartMB: srv[k].rssStartMB, rssEndMB: srv[k].rssEndMB }])),
-    results, ratios: ratios(results), targets: targets(results) };
+    results, storeCeiling, ratios: ratios(results), targets: targets(results, storeCeiling) };
   if (clusterKind) report.nodeRatios = nodeRatios(results);
   writeFileSync(join(outDir, 'results.json'), JSON.stringify(report, null, 2));
   writeFileSync(join(outDir, 'chart.html'), renderHtml(report));
@@ -371,18 +465,38 @@ async function main() {
   console.log(`\nwrote ${join(outDir, 'results.json')} and ${join(outDir, 'chart.html')}`);
 }
 
-/** The rate ladder, plus (for notesync) half of its own closed-loop maximum, (for others) half of notesync's. */
-async function steadyWithHalf(s, db, cfg, extra) {
-  // The generator measures the closed-loop maximum first; the half-of-maximum step needs that number,
-  // so notesync's ladder runs as a second generator pass on fresh sockets.
-  const maxPass = await steppedRun(s, db, { ...cfg, rates: [], tag: `${cfg.tag}-max` });
-  const max = maxPass.steps[0]?.confirmedPerSec ?? 0;
-  const half = cfg.addHalfOfMax ? [Math.round(max / 2)] : extra;
-  const rates = [...new Set([...P.steady.rates, ...half])].sort((a, b) => a - b);
-  const ladder = await steppedRun(s, db, { ...cfg, maxWindow: 0, rates, alwaysRates: half, tag: `${cfg.tag}-ladder` });
-  ladder.steps.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
-  const halfRate = half[0] ?? null;
-  return { connect: maxPass.connect, halfOfNotesyncMax: halfRate, steps: [...maxPass.steps, ...ladder.steps] };
+/**
+ * What the database server takes without notesync in front of it: sequential unordered insertMany
+ * calls (one in flight, as writer.inFlightBatches 1) of notesync's document shape (one document
+ * per packet, 3 notes), in batches of writer.maxBatchPackets (64: what the writer sends when
+ * packets queue, as in the closed loop) and of 1 (an idle writer), through the Node driver.
+ */
+async function measureStoreCeiling(uri) {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(`${uri}/`, { appName: 'store-ceiling' });
+  await client.connect();
+  const coll = client.db('bench_ceiling').collection('packets');
+  const run = randomBytes(4).toString('hex');
+  let seq = 0;
+  const doc = () => {
+    const now = new Date();
+    const n = seq++;
+    return { _id: `ceiling-user/${run}-${n}`, user: 'ceiling-user', videoKey: 'youtube:dQw4w9WgXcQ',
+      videoUrl: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', storedAt: now,
+      notes: [0, 1, 2].map((i) => ({ id: randomBytes(12).toString('hex'), text: 'the chorus starts here', timestamp: n + i + 0.5, createdAt: now })) };
+  };
+  const out = {};
+  for (const [batch, ms] of [[64, quick ? 1500 : 6000], [1, quick ? 1000 : 3000]]) {
+    const t0 = Date.now();
+    let packets = 0;
+    while (Date.now() - t0 < ms) {
+      await coll.insertMany(Array.from({ length: batch }, doc), { ordered: false });
+      packets += batch;
+    }
+    out[`batch${batch}PacketsPerSec`] = Math.round(packets / ((Date.now() - t0) / 1000));
+  }
+  await client.close();
+  return out;
 }
 
 function tryGit() { try { return execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD']).toString().trim(); } catch { return null; } }
@@ -394,15 +508,20 @@ function bestUnder(steps, ms) {
     s.confirmed >= 0.9 * (s.sent + s.skipped));
   return ok.length ? Math.max(...ok.map((s) => s.confirmedPerSec)) : null;
 }
+/** notesync against each Node anchor: above 1 means more (throughput) or slower/bigger (latency, memory). */
 function ratios(r) {
-  const n = r.notesync ?? {}, b = r.baseline ?? {};
+  return Object.fromEntries(BASELINES.filter((k) => r[k]).map((k) => [k, ratiosVs(r.notesync ?? {}, r[k])]));
+}
+function ratiosVs(n, b) {
   const nMax = n.steady?.steps.find((s) => s.label === 'max'), bMax = b.steady?.steps.find((s) => s.label === 'max');
-  const half = n.steady?.halfOfNotesyncMax;
   const at = (x, rate) => x?.steady?.steps.find((s) => s.offeredPerSec === rate);
+  const halfN = n.steady?.halfOfNotesyncMax, halfB = n.steady?.halfOfBaselineMax;
   return {
     maxConfirmedPerSec: ratio(nMax?.confirmedPerSec, bMax?.confirmedPerSec),
     sustainedUnder50msP99: ratio(bestUnder(n.steady?.steps, 50), bestUnder(b.steady?.steps, 50)),
-    p99AtHalfOfNotesyncMax: ratio(at(n, half)?.confirmation.p99, at(b, half)?.confirmation.p99),
+    p50AtHalfOfBaselineMax: ratio(at(n, halfB)?.confirmation.p50, at(b, halfB)?.confirmation.p50),
+    p99AtHalfOfBaselineMax: ratio(at(n, halfB)?.confirmation.p99, at(b, halfB)?.confirmation.p99),
+    p99AtHalfOfNotesyncMax: ratio(at(n, halfN)?.confirmation.p99, at(b, halfN)?.confirmation.p99),
     serverCpuPerPacketAtMax: ratio(nMax && nMax.server.cpuPercent / nMax.confirmedPerSec, bMax && bMax.server.cpuPercent / bMax.confirmedPerSec),
     burstAllAnsweredMs: ratio(n.burst?.allAnsweredMs, b.burst?.allAnsweredMs),
     burstConfirmationP99: ratio(n.burst?.confirmation.p99, b.burst?.confirmation.p99),
@@ -428,17 +547,22 @@ function nodeRatios(r) {
     burstAllAnsweredMs: ratio(many.burst?.allAnsweredMs, one.burst?.allAnsweredMs),
   };
 }
-function targets(r) {
-  const n = r.notesync ?? {};
-  const half = n.steady?.halfOfNotesyncMax;
-  const atHalf = n.steady?.steps.find((s) => s.offeredPerSec === half);
-  const rq = ratios(r).maxConfirmedPerSec;
+/** Issue 16's bar, against the single-process baseline. */
+function targets(r, ceiling) {
+  const n = r.notesync ?? {}, b = r.baseline ?? {};
+  const halfB = n.steady?.halfOfBaselineMax;
+  const at = (x) => x.steady?.steps.find((s) => s.offeredPerSec === halfB);
+  const nMax = n.steady?.steps.find((s) => s.label === 'max')?.confirmedPerSec;
+  const rq = ratios(r).baseline?.maxConfirmedPerSec ?? null;
+  const lat = (x) => (at(x) ? { p50: at(x).confirmation.p50, p99: at(x).confirmation.p99 } : null);
   return {
-    throughputAtLeast2xBaseline: { measured: rq, met: rq != null ? rq >= 2 : null },
-    p99AtHalfMaxAtMost20ms: { rate: half, measured: atHalf?.confirmation.p99 ?? null, met: atHalf ? atHalf.confirmation.p99 <= 20 : null },
-    idle20kWithin1GiB: { held: n.idle?.connectionsHeld ?? null, rssMB: n.idle?.server.rssMB ?? null,
-      rssFor20kMB: n.idle?.server.rssFor20kMB ?? null,
-      met: n.idle ? n.idle.server.rssFor20kMB <= 1024 && n.idle.connectionsHeld >= 0.98 * n.idle.attempted : null },
+    idleRssAtMost8KiBPerSocket: { held: n.idle?.connectionsHeld ?? null, rssPerConnKB: n.idle?.server.rssPerConnKB ?? null,
+      met: n.idle ? n.idle.server.rssPerConnKB <= 8 && n.idle.connectionsHeld >= 0.95 * n.idle.attempted : null },
+    halfLoadLatencyAtMostBaseline: { rate: halfB, notesync: lat(n), baseline: lat(b),
+      met: at(n) && at(b) ? at(n).confirmation.p50 <= at(b).confirmation.p50 && at(n).confirmation.p99 <= at(b).confirmation.p99 : null },
+    closedLoopAtLeast3_5xBaseline: { measured: rq, met: rq != null ? rq >= 3.5 : null },
+    storeCeiling: { notesyncMax: nMax ?? null, ...(ceiling ?? {}),
+      fractionOfBatch64: ceiling && nMax ? Math.round((nMax / ceiling.batch64PacketsPerSec) * 100) / 100 : null, met: null },
   };
 }
 
@@ -477,12 +601,21 @@ function printTables(rep) {
   const idles = Object.keys(R).filter((k) => R[k].idle).map((k) => {
     const i = R[k].idle;
     return [k, i.attempted, i.connectedAtPeak, i.connectionsHeld, i.connectWallMs, i.server.rssBeforeMB, i.server.rssMB,
-      i.server.rssPerConnKB, i.server.heapMB, i.server.heapPerConnKB, i.server.rssFor20kMB, i.server.idleCpuPercent, i.generator.cpuPercent, errs(i.errors)];
+      i.server.rssPerConnKB, i.server.heapMB, i.server.heapPerConnKB, i.server.nativePerConnKB, i.server.rssFor20kMB, i.server.idleCpuPercent, i.generator.cpuPercent, errs(i.errors)];
   });
   if (idles.length) table('idle', ['server', 'attempted', 'peak', `held after ${rep.meta.params.idle.holdMs / 1000}s`, 'connect ms',
-    'RSS before MB', 'RSS MB', 'RSS/conn KiB', 'heap MB', 'heap/conn KiB', 'RSS@20k MB', 'idle CPU%', 'gen CPU%', 'errors'], idles);
+    'RSS before MB', 'RSS MB', 'RSS/conn KiB', 'heap MB', 'heap/conn KiB', 'native/conn KiB', 'RSS@20k MB', 'idle CPU%', 'gen CPU%', 'errors'], idles);
+  for (const k of Object.keys(R)) {
+    const i = R[k].idle;
+    if (i?.nmtPerConnKB) table(`${k} idle: native memory (NMT committed) per socket, KiB`, ['category', 'KiB/socket'], Object.entries(i.nmtPerConnKB));
+    if (i?.topClassesPerConn) table(`${k} idle: class histogram growth per socket (after - before the connections)`,
+      ['class', 'bytes/socket', 'instances/socket'], i.topClassesPerConn.slice(0, 15).map((c) => [c.class, c.bytesPerSocket, c.instancesPerSocket]));
+  }
+  if (rep.storeCeiling) table('store ceiling (insertMany straight to the database server, packets/s)', ['batch', 'packets/s'], Object.entries(rep.storeCeiling));
   if (rep.nodeRatios) table(`notesync ${rep.meta.nodes} nodes / 1 node ratios`, ['ratio', 'value'], Object.entries(rep.nodeRatios));
-  table('notesync / baseline ratios', ['ratio', 'value'], Object.entries(rep.ratios));
+  const anchors = Object.keys(rep.ratios);
+  if (anchors.length) table('notesync / Node anchor ratios', ['ratio', ...anchors],
+    Object.keys(rep.ratios[anchors[0]]).map((k) => [k, ...anchors.map((a) => rep.ratios[a][k])]));
   table('targets', ['target', 'measured', 'met'], Object.entries(rep.targets).map(([k, v]) =>
     [k, JSON.stringify(Object.fromEntries(Object.entries(v).filter(([x]) => x !== 'met'))), v.met]));
 }

@@ -3,16 +3,58 @@
 // cleaning, one insertOne per packet with the official MongoDB driver, socket.to(room).emit,
 // then confirm. Answers are chained per socket so a socket's confirmations keep its send order.
 //
-//   node baseline/server.mjs --port P --mongodb-uri URI --secret S
+//   node baseline/server.mjs --port P --mongodb-uri URI --secret S [--workers N --admin-port A]
+//
+// With --workers N (N > 1) it runs the way the socket.io documentation scales a server over the
+// cores of one machine: a node:cluster primary that hands each connection to a worker by its
+// Engine.IO session id (@socket.io/sticky, least-connection for new ones) and N workers that
+// broadcast to each other's rooms through the primary (@socket.io/cluster-adapter). The primary
+// answers /bench/memory on --admin-port with the workers' memory summed (it asks them over IPC).
+// Whether the ws addons bufferutil and utf-8-validate are used is up to the environment (ws skips
+// them when WS_NO_BUFFER_UTIL / WS_NO_UTF_8_VALIDATE are set; run.mjs sets both for "baseline").
 import http from 'node:http';
+import cluster from 'node:cluster';
 import { Server } from 'socket.io';
 import { MongoClient, ObjectId } from 'mongodb';
+import { setupMaster, setupWorker } from '@socket.io/sticky';
+import { createAdapter, setupPrimary } from '@socket.io/cluster-adapter';
 import { verify } from '../lib/jwt.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc, []));
 const port = Number(args.port ?? 8090);
 const secret = args.secret;
+const workers = Number(args.workers ?? 1);
+
+const gcAndMeasure = () => { if (global.gc) global.gc(); return process.memoryUsage(); };
+
+if (workers > 1 && cluster.isPrimary) {
+  const httpServer = http.createServer();
+  setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
+  setupPrimary();
+  cluster.setupPrimary({ serialization: 'advanced' });
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let asked = 0;
+  const admin = http.createServer(async (req, res) => {
+    if (req.url !== '/bench/memory') { res.writeHead(404).end(); return; }
+    const id = ++asked;
+    const all = Object.values(cluster.workers);
+    const replies = await Promise.all(all.map((w) => new Promise((resolve) => {
+      const onMessage = (m) => { if (m?.benchMemory === id) { w.off('message', onMessage); resolve(m.usage); } };
+      w.on('message', onMessage);
+      w.send({ benchMemoryRequest: id });
+    })));
+    const sum = {};
+    for (const r of replies) for (const [k, v] of Object.entries(r)) sum[k] = (sum[k] ?? 0) + v;
+    sum.pids = all.map((w) => w.process.pid);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sum));
+  });
+  admin.listen(Number(args['admin-port']), '127.0.0.1');
+  httpServer.listen(port, '127.0.0.1', () => console.error(`baseline primary listening on 127.0.0.1:${port}, ${workers} workers`));
+  for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { for (const w of Object.values(cluster.workers)) w.kill(); process.exit(0); });
+}
+
+async function serve() {
 const mongo = new MongoClient(args['mongodb-uri'], { appName: 'baseline' });
 await mongo.connect();
 const packets = mongo.db(args.db ?? 'notesync').collection('packets');
@@ -80,13 +122,17 @@ function parse(data) {
 const httpServer = http.createServer((req, res) => {
   if (req.url === '/health') { res.writeHead(200).end('{"ok":true}'); return; }
   if (req.url === '/bench/memory') {          // for the benchmark only: heap after a full GC
-    if (global.gc) global.gc();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(gcAndMeasure()));
     return;
   }
   res.writeHead(404).end();
 });
 const io = new Server(httpServer, { pingInterval: 25000, pingTimeout: 20000, maxHttpBufferSize: 1e6 });
+if (cluster.isWorker) {
+  io.adapter(createAdapter());
+  setupWorker(io);
+  process.on('message', (m) => { if (m?.benchMemoryRequest) process.send({ benchMemory: m.benchMemoryRequest, usage: gcAndMeasure() }); });
+}
 
 io.on('connection', (socket) => {
   const check = verify(secret, socket.handshake.auth?.token);
@@ -144,5 +190,9 @@ function refusal(event, body) {
   return { event, body, ackBody: { ok: false, error: body } };
 }
 
-httpServer.listen(port, '127.0.0.1', () => console.error(`baseline listening on 127.0.0.1:${port}`));
+if (!cluster.isWorker) httpServer.listen(port, '127.0.0.1', () => console.error(`baseline listening on 127.0.0.1:${port}`));
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { io.close(); mongo.close().finally(() => process.exit(0)); });
+}
+
+// Last, so every constant above is initialised before a socket arrives.
+if (!(workers > 1 && cluster.isPrimary)) await serve();

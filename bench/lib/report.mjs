@@ -1,5 +1,5 @@
 // A self-contained HTML report: inline SVG charts (no scripts, no network), the tables, the raw JSON.
-const COLORS = { notesync: '#1565c0', baseline: '#c62828' };
+const COLORS = { notesync: '#1565c0', baseline: '#c62828', 'baseline-addons': '#ef6c00', 'baseline-cluster': '#6a1b9a' };
 const color = (kind) => COLORS[kind] ?? '#2e7d32'; // the notesync cluster of --nodes N
 const esc = (s) => String(s ?? '-').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
@@ -70,7 +70,7 @@ export function renderHtml(rep) {
     const b = rep.results[k].burst;
     if (b) other.push([k, 'burst', `${b.connected}/${b.burstSockets} connected in ${b.allConnectedMs} ms; ${b.confirmed} confirmed, all answered in ${b.allAnsweredMs} ms; confirmation p50/p99/max ${b.confirmation.p50}/${b.confirmation.p99}/${b.confirmation.max} ms; server CPU ${b.server.cpuPercent}%; errors ${JSON.stringify(b.errors)}`]);
     const i = rep.results[k].idle;
-    if (i) other.push([k, 'idle', `${i.connectionsHeld}/${i.attempted} held; RSS ${i.server.rssBeforeMB} -> ${i.server.rssMB} MB (${i.server.rssPerConnKB} KiB/conn, ${i.server.rssFor20kMB} MB at 20k); heap ${i.server.heapBeforeMB} -> ${i.server.heapMB} MB (${i.server.heapPerConnKB} KiB/conn); errors ${JSON.stringify(i.errors)}`]);
+    if (i) other.push([k, 'idle', `${i.connectionsHeld}/${i.attempted} held; RSS ${i.server.rssBeforeMB} -> ${i.server.rssMB} MB (${i.server.rssPerConnKB} KiB/conn, ${i.server.rssFor20kMB} MB at 20k); heap ${i.server.heapBeforeMB} -> ${i.server.heapMB} MB (${i.server.heapPerConnKB} KiB/conn); native ${i.server.nativePerConnKB} KiB/conn; errors ${JSON.stringify(i.errors)}`]);
   }
   return `<!doctype html><html><head><meta charset="utf-8"><title>notesync vs Node socket.io baseline</title>
 <style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:12px 0;font-size:12px}
@@ -81,7 +81,9 @@ pre{background:#f7f7f7;padding:8px;font-size:11px;max-height:400px;overflow:auto
 ${chart({ title: 'Latency vs offered load (steady scenario)', series: lat, xLabel: 'offered packets/s', yLabel: 'ms (log)', logY: true, hline: { y: 50, label: 'p99 50 ms: the ladder stops here' } })}
 ${chart({ title: 'Confirmed vs offered load', series: thr, xLabel: 'offered packets/s', yLabel: 'confirmed packets/s' })}
 ${rep.nodeRatios ? `<h2>notesync ${esc(rep.meta.nodes)} nodes / 1 node ratios</h2>${htmlTable(['ratio', 'value'], Object.entries(rep.nodeRatios))}` : ''}
-<h2>notesync / baseline ratios</h2>${htmlTable(['ratio', 'value'], Object.entries(rep.ratios))}
+<h2>notesync / Node anchor ratios</h2>${htmlTable(['ratio', ...Object.keys(rep.ratios)],
+  Object.keys(Object.values(rep.ratios)[0] ?? {}).map((k) => [k, ...Object.keys(rep.ratios).map((a) => rep.ratios[a][k])]))}
+${rep.storeCeiling ? `<h2>Store ceiling (packets/s)</h2>${htmlTable(['batch', 'packets/s'], Object.entries(rep.storeCeiling))}` : ''}
 <h2>Targets</h2>${htmlTable(['target', 'measured', 'met'], Object.entries(rep.targets).map(([k, v]) => [k, JSON.stringify(v), v.met]))}
 <h2>Steps</h2>${htmlTable(['server', 'scenario', 'step', 'conf pkt/s', 'notes/s', 'conf p50', 'p90', 'p99', 'max', 'fPkt p50', 'p99', 'max', 'held', 'srv CPU%', 'db CPU%', 'gen CPU%', 'srv RSS MB', 'errors'], stepRows)}
 <h2>Burst and idle</h2>${htmlTable(['server', 'scenario', 'result'], other)}

@@ -55,7 +55,6 @@ final class ConfigValidator {
                 "storage.embeddedPort", "must be 0..65535");
 
         require(config.writer().maxBatchPackets() >= 1, "writer.maxBatchPackets", "must be >= 1");
-        require(config.writer().maxDelayMs() >= 0, "writer.maxDelayMs", "must be >= 0");
         require(config.writer().inFlightBatches() >= 1 && config.writer().inFlightBatches() <= 16,
                 "writer.inFlightBatches", "must be between 1 and 16");
 

@@ -80,8 +80,11 @@ public record NotesyncConfig(
     public record Storage(Path dataDir, int embeddedPort) {
     }
 
-    /** How the note writer groups packets that arrive together into one bulk write. */
-    public record Writer(int maxBatchPackets, long maxDelayMs, int inFlightBatches) {
+    /**
+     * The note writer's group commit: each bulk write carries what queued while the previous one ran,
+     * at most {@code maxBatchPackets}; {@code inFlightBatches} writes at once.
+     */
+    public record Writer(int maxBatchPackets, int inFlightBatches) {
     }
 
     /**

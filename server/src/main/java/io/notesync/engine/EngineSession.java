@@ -6,8 +6,8 @@ import com.corundumstudio.socketio.handler.EncoderHandler;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EngineSession {
 
     private final ClientHead head;
-    private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    /** Copied on change: a client CONNECTs to one namespace, rarely more; a concurrent set cost ~200 bytes each. */
+    private volatile Set<String> namespaces = Set.of();
     private volatile Channel pendingPoll;
     private volatile Channel webSocket;
     /**
@@ -53,12 +54,22 @@ public final class EngineSession {
         return !namespaces.isEmpty();
     }
 
-    void connected(String namespace) {
-        namespaces.add(namespace);
+    /** The client CONNECTed to {@code namespace}: the connect deadline has done its job. */
+    synchronized void connected(String namespace) {
+        cancelConnectDeadline();
+        if (!namespaces.contains(namespace)) {
+            Set<String> more = new HashSet<>(namespaces);
+            more.add(namespace);
+            namespaces = Set.copyOf(more);
+        }
     }
 
-    void disconnected(String namespace) {
-        namespaces.remove(namespace);
+    synchronized void disconnected(String namespace) {
+        if (namespaces.contains(namespace)) {
+            Set<String> fewer = new HashSet<>(namespaces);
+            fewer.remove(namespace);
+            namespaces = Set.copyOf(fewer);
+        }
     }
 
     Channel pendingPoll() {
@@ -131,6 +142,7 @@ public final class EngineSession {
     synchronized void cancelConnectDeadline() {
         if (connectDeadline != null) {
             connectDeadline.cancel(false);
+            connectDeadline = null;
         }
     }
 

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +38,8 @@ import java.util.List;
  *  polling response that hits its 50-packet limit)
  *  OversizeCloser ...... a WebSocket message over maxPayload: close 1009
  * </pre>
+ * and WebSocketTrim (before the packet handler), which takes the HTTP-only handlers out of a
+ * channel at its first WebSocket frame.
  */
 final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
 
@@ -53,6 +56,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final AbandonedProbeGuard abandonedProbeGuard = new AbandonedProbeGuard();
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
+    private final WebSocketTrim webSocketTrim;
     private EncoderHandler encoder;
 
     NotesyncChannelInitializer(SslContext tls, List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
@@ -64,6 +68,13 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         this.sessionOpener = sessionOpener;
         this.engineSessions = engineSessions;
         this.connectObserver = connectObserver;
+        List<String> httpOnly = new ArrayList<>();
+        for (PipelineHandler handler : this.front) {
+            httpOnly.add(handler.name());
+        }
+        httpOnly.addAll(List.of(HonestConnectionHeader.NAME, RequestGuard.NAME, AUTHORIZE_HANDLER, SessionOpener.NAME,
+                XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
+        this.webSocketTrim = new WebSocketTrim(httpOnly);
     }
 
     @Override
@@ -107,6 +118,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(PACKET_HANDLER, UpgradeNoopHandler.NAME, upgradeNoop);
         pipeline.addBefore(PACKET_HANDLER, AbandonedProbeGuard.NAME, abandonedProbeGuard);
         pipeline.addBefore(PACKET_HANDLER, ConnectObserver.NAME, connectObserver);
+        pipeline.addBefore(PACKET_HANDLER, WebSocketTrim.NAME, webSocketTrim);
         pipeline.addAfter(AUTHORIZE_HANDLER, SessionOpener.NAME, sessionOpener);
         pipeline.addLast(OversizeCloser.NAME, oversizeCloser);
     }

@@ -1,6 +1,7 @@
 package io.notesync.engine;
 
 import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.namespace.Namespace;
 import io.netty.channel.Channel;
@@ -23,6 +24,10 @@ import java.util.List;
  * stand-in: a client of a private, listener-less namespace named like the main one. The real
  * join happens when the client's CONNECT arrives, by netty-socketio's own packet handler; should
  * the session end before, the stand-in's disconnect lets netty-socketio clean the session up.
+ * One stand-in serves every session: netty-socketio keeps the first key it was given in the
+ * session's map of namespace clients for the session's whole life, and a Namespace of its own
+ * per session (eight concurrent maps and eight queues) cost about 2 KiB per idle socket. The
+ * shared one does not track its clients ({@code addClient} does nothing), so it holds none.
  *
  * <p>It also replaces netty-socketio's 100 ms-tick ping with {@link Heartbeat}, and starts the
  * {@link ConnectTimeout}.
@@ -36,6 +41,7 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
     private final EngineSessions sessions;
     private final Heartbeat heartbeat;
     private final ConnectTimeout connectTimeout;
+    private final Namespace standIn;
 
     public SessionOpener(Configuration configuration, EngineSessions sessions, Heartbeat heartbeat,
                          ConnectTimeout connectTimeout) {
@@ -43,6 +49,12 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
         this.sessions = sessions;
         this.heartbeat = heartbeat;
         this.connectTimeout = connectTimeout;
+        this.standIn = new Namespace(Namespace.DEFAULT_NAME, configuration) {
+            @Override
+            public void addClient(SocketIOClient client) {
+                // Never a room or a broadcast target: nothing to track, so nothing kept per session.
+            }
+        };
     }
 
     @Override
@@ -58,7 +70,7 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
 
     private void open(ClientHead head, Channel channel, boolean webSocket) {
         head.cancelPing();
-        head.addNamespaceClient(new Namespace(Namespace.DEFAULT_NAME, configuration));
+        head.addNamespaceClient(standIn);
         EngineSession session = sessions.open(head);
         if (webSocket) {
             session.webSocket(channel);

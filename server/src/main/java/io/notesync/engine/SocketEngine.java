@@ -95,6 +95,14 @@ public final class SocketEngine implements AutoCloseable {
         server.addEventListener(event, Object.class, listener);
     }
 
+    /**
+     * The Netty event loop the calling thread belongs to (a listener's thread), so that work that
+     * completes elsewhere can come back to it; an executor that runs in place when called elsewhere.
+     */
+    public static java.util.concurrent.Executor callersEventLoop() {
+        return EventLoops.current();
+    }
+
     /** Broadcasts to the sockets in {@code room}, on this node and (in a cluster) on the others. */
     public BroadcastOperations room(String room) {
         return server.getRoomOperations(room);

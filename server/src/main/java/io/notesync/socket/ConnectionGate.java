@@ -100,7 +100,23 @@ final class ConnectionGate {
         client.joinRoom(valid.username());
         log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
                 client.getTransport().getValue(), clientAddress.apply(client.getHandshakeData()));
+        releaseHandshake(client.getHandshakeData());
         return true;
+    }
+
+    /**
+     * The socket is admitted and its token read: nothing reads the handshake's headers, query or
+     * auth payload again (a later decide() finds the session first). netty-socketio would keep them
+     * for the socket's whole life, about 1 KiB per idle socket (the JWT included).
+     */
+    private static void releaseHandshake(HandshakeData handshake) {
+        handshake.setAuthToken(null);
+        handshake.getHttpHeaders().clear();
+        try {
+            handshake.getUrlParams().clear();
+        } catch (UnsupportedOperationException e) {
+            // An unmodifiable map: kept, nothing else to do.
+        }
     }
 
     /** The socket is gone: forget its decision. */

@@ -18,6 +18,7 @@ import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
 import io.notesync.notes.ValidPacket;
+import io.notesync.engine.SocketEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,9 @@ import java.util.function.Function;
 
 /**
  * What happens to a {@code packet}, start to end. Runs on the Netty event loop up to the store
- * hand-off, which never blocks; the rest runs when the database has answered.
+ * hand-off, which never blocks; the rest runs when the database has answered, back on the same
+ * event loop: the writer thread only completes the future, and the answers are built and written
+ * on the thread that owns the socket's channel (one hop there and one back, no thread between).
  *
  * <ol>
  *   <li>token: the packet's {@code accessToken} if present (renewing the socket), else the socket's;</li>
@@ -144,18 +147,29 @@ final class PacketFlow implements DataListener<Object> {
         ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
         StoredPacket stored = toStore(socket.username(), packet);
         long started = System.nanoTime();
-        return repository.store(stored)
-                .thenApply(outcome -> {
+        // Both outcomes continue on this socket's event loop, whichever thread completed the store.
+        return repository.store(stored).handleAsync((outcome, failure) -> {
+            if (failure == null) {
+                try {
                     stats.stored(Duration.ofNanos(System.nanoTime() - started));
-                    if (outcome == StoreOutcome.STORED) {
-                        room.apply(socket.username()).sendEvent(FORWARD_EVENT, socket.client(), forwardBody(stored));
-                    }
-                    log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), socket.username(),
-                            outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
-                            packet.video().key());
-                    return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
-                })
-                .exceptionally(failure -> storeFailed(packet.packetId(), socket.username(), failure));
+                    return afterStore(socket, packet, stored, outcome);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            return storeFailed(packet.packetId(), socket.username(), failure);
+        }, SocketEngine.callersEventLoop());
+    }
+
+    /** Steps 5 and 6: the database has acknowledged. */
+    private Answer afterStore(AuthenticatedSocket socket, ValidPacket packet, StoredPacket stored, StoreOutcome outcome) {
+        if (outcome == StoreOutcome.STORED) {
+            room.apply(socket.username()).sendEvent(FORWARD_EVENT, socket.client(), forwardBody(stored));
+        }
+        log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), socket.username(),
+                outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
+                packet.video().key());
+        return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
     }
 
     /** Step 1. Returns the refusal, or null when the packet may go on. */

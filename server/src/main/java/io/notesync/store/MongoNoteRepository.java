@@ -61,8 +61,7 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         this.connection = connection;
         this.packets = connection.database().getCollection(COLLECTION);
         createIndexes();
-        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.maxDelayMs(),
-                writerConfig.inFlightBatches());
+        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.inFlightBatches());
     }
 
     /**

@@ -45,7 +45,7 @@ class MongoNoteRepositoryTest {
         embedded = EmbeddedMongo.start(dir, 0);
         NotesyncConfig.MongoDb config = new NotesyncConfig.MongoDb(null, "notesync", "1", 5000);
         connection = new MongoConnection(embedded.connectionString(), config);
-        repository = new MongoNoteRepository(connection, config, new NotesyncConfig.Writer(100, 0, 1));
+        repository = new MongoNoteRepository(connection, config, new NotesyncConfig.Writer(100, 1));
     }
 
     @AfterAll
