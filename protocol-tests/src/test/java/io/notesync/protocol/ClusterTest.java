@@ -198,7 +198,8 @@ class ClusterTest {
             }
 
             int expected = 2 * perSocket;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            // A deadline, not a pause: a loaded machine (repeat.sh --hog) missed one delivery at 20 s.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             for (JavaClient client : clients) {
                 while (client.queue("fPacket").size() < expected && System.nanoTime() < deadline) {
                     Thread.sleep(10);

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /** A socket.io-client-java socket that records every event it receives, for tests to wait on. */
 final class JavaClient implements AutoCloseable {
 
-    static final long WAIT_SECONDS = 5;
+    // A deadline, not a pause: events come in milliseconds; a loaded 2-core machine took over 5 s.
+    static final long WAIT_SECONDS = 20;
 
     private final Socket socket;
     private final Map<String, BlockingQueue<Object>> received = new ConcurrentHashMap<>();
