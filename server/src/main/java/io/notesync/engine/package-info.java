@@ -88,6 +88,24 @@
  *       ({@code IllegalReferenceCountException}, dropped connection for every polling POST and WebSocket
  *       frame over TLS; netty-socketio issue 1062). Its own TLS takes a Java key store only; notesync takes
  *       PEM files. Pinned by {@code js/test/tls.test.mjs} and {@code browser/test/tls.test.mjs}.</li>
+ *   <li>{@link io.notesync.engine.RequestGuard} (with {@link io.notesync.engine.EngineSession#exclusively},
+ *       {@link io.notesync.engine.ConnectionOrder}): netty-socketio decides a session's close on one event
+ *       loop while a later request for the same {@code sid} is served on another, and writes a POST's
+ *       {@code ok} before judging its packets: a poll after a close packet, an invalid packet or the
+ *       upgrade could still get 200, and a second WebSocket after the upgrade got 400 where the reference
+ *       accepts and closes it. Requests are admitted under the session's lock, so a close is final for
+ *       every later request. Pinned by the 50-iteration loops in
+ *       {@code RawProtocolTest.invalidPacketOnPollingClosesTheSession},
+ *       {@code closePacketPostedWhileAPollIsOpenAnswersThePollWithNoopThenTheSessionIsGone},
+ *       {@code ofTwoPollsTheFirstGetsTheCloseAndTheSecondIsRefused}, {@code aPollSentAfterTheUpgradeIsRefusedWithCode3},
+ *       {@code aSecondWebSocketAfterTheUpgradeIsAcceptedThenClosed}.</li>
+ *   <li>{@link io.notesync.engine.WebSocketTrim} (memory, not correctness): netty-socketio leaves every
+ *       HTTP-only handler in a channel's pipeline after the WebSocket upgrade, a context object each per
+ *       idle socket. Removed at the first frame. Measured by {@code bench/run.sh} (idle scenario, class
+ *       histogram); every WebSocket test exercises it.</li>
+ *   <li>{@link io.notesync.engine.EventLoops}: netty-socketio does not hand a listener its channel; the
+ *       answers of a stored packet go back to the listener's event loop through Netty's thread map
+ *       ({@code ThreadExecutorMap}, internal in 4.1 and 4.2). Exercised by every packet test.</li>
  * </ol>
  *
  * <h2>Known and left alone</h2>
