@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the notesync vs Node socket.io baseline benchmark: see README.md, "Benchmark".
 #   bench/run.sh            full run (about 10 minutes)
-#   bench/run.sh --quick    smoke run (under a minute)
-# Other flags: --scenarios steady,burst,idle,fanout  --servers notesync,baseline  --jfr
-#              --idle N (idle sockets, default 19800)  --jvm-opts "..."  --out DIR
+#   bench/run.sh --quick    smoke run (a few minutes)
+# Other flags: --scenarios steady,burst,idle,fanout  --servers notesync,baseline,baseline-addons,baseline-cluster  --jfr
+#              --idle N (idle sockets, default 19800)  --jvm-opts "..." (added to NOTESYNC_JAVA_OPTS)  --jar FILE  --out DIR
 #              --ns-set key=value,key=value (notesync settings)
 #              --nodes N (also an N-node notesync cluster with a local Redis; default 1)
 set -euo pipefail
@@ -12,7 +12,9 @@ root="$(dirname "$here")"
 # The idle scenario needs one file descriptor per socket: raise the soft limit to the hard one
 # (20,000 here; it cannot be raised further without CAP_SYS_RESOURCE). Children inherit it.
 ulimit -n "$(ulimit -Hn)" || true
-if [ ! -d "$here/node_modules/socket.io-client" ] || [ ! -d "$here/node_modules/socket.io" ] || [ ! -d "$here/node_modules/mongodb" ]; then
+if [ ! -d "$here/node_modules/socket.io-client" ] || [ ! -d "$here/node_modules/socket.io" ] || [ ! -d "$here/node_modules/mongodb" ] \
+   || [ ! -d "$here/node_modules/@socket.io/sticky" ] || [ ! -d "$here/node_modules/@socket.io/cluster-adapter" ] \
+   || [ ! -d "$here/node_modules/bufferutil" ] || [ ! -d "$here/node_modules/utf-8-validate" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 if [ ! -f "$root/server/target/notesync.jar" ]; then
