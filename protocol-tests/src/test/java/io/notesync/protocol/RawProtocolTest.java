@@ -334,18 +334,27 @@ class RawProtocolTest {
     }
 
     @Test
-    void ofTwoPollsTheFirstGetsTheCloseAndTheSecondIsRefused() throws Exception {
+    void ofTwoPollsOneGetsTheCloseAndTheOtherIsRefused() throws Exception {
         // The official suite's "closes the session upon duplicate poll requests": the second poll
-        // leaves 5 ms after the first; the server may read them on two threads in either order.
+        // leaves 5 ms after the first. The server reads the two connections on two threads and
+        // cannot know which the client sent first (a pooled keep-alive connection may carry either,
+        // and a loaded machine may deliver the later one first): the reference holds the one it read
+        // first. What must always hold: one poll gets the close packet, the other 400 code 3, and
+        // the session is gone. (The server holds the poll of the earlier-accepted connection when
+        // both race, so the usual order is the suite's.)
         for (int i = 0; i < RACE_REPEATS; i++) {
             String sid = raw.openPollingSid();
             CompletableFuture<HttpResponse<String>> first = raw.pollAsync(sid);
             Thread.sleep(5);
             CompletableFuture<HttpResponse<String>> second = raw.getAsync("EIO=4&transport=polling&t=burst&sid=" + sid);
-            HttpResponse<String> held = first.get(5, TimeUnit.SECONDS);
-            assertEquals(200, held.statusCode(), "run " + i + ": " + held.body());
-            assertEquals("1", held.body(), "run " + i);
-            assertError(second.get(5, TimeUnit.SECONDS), 3, "Bad request");
+            List<HttpResponse<String>> answers = List.of(first.get(5, TimeUnit.SECONDS), second.get(5, TimeUnit.SECONDS));
+            String seen = "run " + i + ": " + answers.stream().map(r -> r.statusCode() + " " + r.body()).toList();
+            HttpResponse<String> refused = answers.stream().filter(r -> r.statusCode() == 400).findFirst()
+                    .orElseThrow(() -> new AssertionError("no 400: " + seen));
+            HttpResponse<String> held = answers.get(0) == refused ? answers.get(1) : answers.get(0);
+            assertEquals(200, held.statusCode(), seen);
+            assertEquals("1", held.body(), seen);
+            assertError(refused, 3, "Bad request");
             assertError(raw.poll(sid), 1, "Session ID unknown");
         }
     }

@@ -97,7 +97,7 @@
  *       every later request. Pinned by the 50-iteration loops in
  *       {@code RawProtocolTest.invalidPacketOnPollingClosesTheSession},
  *       {@code closePacketPostedWhileAPollIsOpenAnswersThePollWithNoopThenTheSessionIsGone},
- *       {@code ofTwoPollsTheFirstGetsTheCloseAndTheSecondIsRefused}, {@code aPollSentAfterTheUpgradeIsRefusedWithCode3},
+ *       {@code ofTwoPollsOneGetsTheCloseAndTheOtherIsRefused}, {@code aPollSentAfterTheUpgradeIsRefusedWithCode3},
  *       {@code aSecondWebSocketAfterTheUpgradeIsAcceptedThenClosed}.</li>
  *   <li>{@link io.notesync.engine.WebSocketTrim} (memory, not correctness): netty-socketio leaves every
  *       HTTP-only handler in a channel's pipeline after the WebSocket upgrade, a context object each per
