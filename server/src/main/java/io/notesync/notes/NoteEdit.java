@@ -26,10 +26,9 @@ public final class NoteEdit {
                     value == null ? "text is required (a string)" : "text must be a string");
         }
         String cleaned = TextCleaner.clean(raw);
-        int length = cleaned.codePointCount(0, cleaned.length());
-        if (length > limits.maxNoteChars()) {
-            return new Problem(PacketProblem.Kind.TOO_LARGE, "text", "text must be at most "
-                    + limits.maxNoteChars() + " characters after cleaning, got " + length);
+        String tooLong = limits.noteTooLong("text", cleaned);
+        if (tooLong != null) {
+            return new Problem(PacketProblem.Kind.TOO_LARGE, "text", tooLong);
         }
         if (cleaned.isEmpty()) {
             return new Problem(PacketProblem.Kind.INVALID, "text",

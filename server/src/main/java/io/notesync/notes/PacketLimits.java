@@ -17,4 +17,15 @@ public record PacketLimits(int maxNotesPerPacket, int maxNoteChars) {
             throw new IllegalArgumentException("maxNoteChars must be at least 1, got " + maxNoteChars);
         }
     }
+
+    /**
+     * Why a note text, already cleaned, is too long for {@code maxNoteChars} (the message names
+     * {@code field}), or null when it fits. One rule for packet notes and edits alike.
+     */
+    String noteTooLong(String field, String cleaned) {
+        int length = cleaned.codePointCount(0, cleaned.length());
+        return length > maxNoteChars
+                ? field + " must be at most " + maxNoteChars + " characters after cleaning, got " + length
+                : null;
+    }
 }

@@ -176,10 +176,9 @@ public final class PacketParser {
         }
 
         String cleaned = TextCleaner.clean(raw);
-        int length = cleaned.codePointCount(0, cleaned.length());
-        if (length > limits.maxNoteChars()) {
-            throw new Bad(PacketProblem.Kind.TOO_LARGE, textField, textField + " must be at most "
-                    + limits.maxNoteChars() + " characters after cleaning, got " + length);
+        String tooLong = limits.noteTooLong(textField, cleaned);
+        if (tooLong != null) {
+            throw new Bad(PacketProblem.Kind.TOO_LARGE, textField, tooLong);
         }
         return cleaned.isEmpty() ? null : new NoteDraft(cleaned, timestamp);
     }
