@@ -39,9 +39,7 @@ public final class SocketServer implements AutoCloseable {
 
     /**
      * @param httpHandlers handlers ahead of Socket.IO on the same port
-     * @param cluster      how room broadcasts reach other nodes; null for a single node
-     */
-    /**
+     * @param cluster       how room broadcasts reach other nodes; null for a single node
      * @param clientAddress the client's address for the log, from the handshake's peer and headers
      *                      (behind a trusted proxy, the address it forwards)
      */
