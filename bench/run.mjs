@@ -535,14 +535,16 @@ function ratiosVs(n, b) {
   const nMax = n.steady?.steps.find((s) => s.label === 'max'), bMax = b.steady?.steps.find((s) => s.label === 'max');
   const at = (x, rate) => x?.steady?.steps.find((s) => s.offeredPerSec === rate);
   const halfN = n.steady?.halfOfNotesyncMax, halfB = n.steady?.halfOfBaselineMax;
+  const roundsOf = (x) => { const h = halfLoadLatency(x); return h?.rounds ? h : null; };
+  const nRounds = roundsOf(n), bRounds = roundsOf(b);
   return {
     maxConfirmedPerSec: ratio(nMax?.confirmedPerSec, bMax?.confirmedPerSec),
     sustainedUnder50msP99: ratio(bestUnder(n.steady?.steps, 50), bestUnder(b.steady?.steps, 50)),
     p50AtHalfOfBaselineMax: ratio(at(n, halfB)?.confirmation.p50, at(b, halfB)?.confirmation.p50),
     p99AtHalfOfBaselineMax: ratio(at(n, halfB)?.confirmation.p99, at(b, halfB)?.confirmation.p99),
     p99AtHalfOfNotesyncMax: ratio(at(n, halfN)?.confirmation.p99, at(b, halfN)?.confirmation.p99),
-    p50AtHalfOfBaselineMaxRoundsMedian: ratio(halfLoadLatency(n)?.rounds ? halfLoadLatency(n).p50 : null, halfLoadLatency(b)?.rounds ? halfLoadLatency(b).p50 : null),
-    p99AtHalfOfBaselineMaxRoundsMedian: ratio(halfLoadLatency(n)?.rounds ? halfLoadLatency(n).p99 : null, halfLoadLatency(b)?.rounds ? halfLoadLatency(b).p99 : null),
+    p50AtHalfOfBaselineMaxRoundsMedian: ratio(nRounds?.p50, bRounds?.p50),
+    p99AtHalfOfBaselineMaxRoundsMedian: ratio(nRounds?.p99, bRounds?.p99),
     serverCpuPerPacketAtMax: ratio(nMax && nMax.server.cpuPercent / nMax.confirmedPerSec, bMax && bMax.server.cpuPercent / bMax.confirmedPerSec),
     burstAllAnsweredMs: ratio(n.burst?.allAnsweredMs, b.burst?.allAnsweredMs),
     burstConfirmationP99: ratio(n.burst?.confirmation.p99, b.burst?.confirmation.p99),
@@ -568,7 +570,6 @@ function nodeRatios(r) {
     burstAllAnsweredMs: ratio(many.burst?.allAnsweredMs, one.burst?.allAnsweredMs),
   };
 }
-/** Issue 16's bar, against the single-process baseline. */
 const median = (xs) => {
   const v = xs.filter((x) => num(x) != null).sort((a, b) => a - b);
   return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : Math.round(((v[v.length / 2 - 1] + v[v.length / 2]) / 2) * 100) / 100) : null;
@@ -581,6 +582,7 @@ function halfLoadLatency(x) {
   return step ? { p50: step.confirmation.p50, p99: step.confirmation.p99, rounds: 0 } : null;
 }
 
+/** Issue 16's bar, against the single-process baseline. */
 function targets(r, ceiling) {
   const n = r.notesync ?? {}, b = r.baseline ?? {};
   const halfB = n.steady?.halfOfBaselineMax;
