@@ -429,20 +429,21 @@ async function main() {
         maxes[kind] = await steppedRun(srv[kind], db, { ...cfg, tag: `${cfg.tag}-max` });
       }
       const maxOf = (k) => maxes[k]?.steps[0]?.confirmedPerSec ?? null;
-      const halves = [...new Set(['notesync', 'baseline'].map(maxOf).filter(Boolean).map((m) => Math.round(m / 2)))];
+      const halfOf = (k) => (maxOf(k) ? Math.round(maxOf(k) / 2) : null);
+      const halfN = halfOf('notesync'), halfB = halfOf('baseline');
+      const halves = [...new Set([halfN, halfB].filter(Boolean))];
       for (const kind of servers) {
         say(`steady (open-loop ladder) against ${kind}`);
         const rates = [...new Set([...P.steady.rates, ...halves])].sort((a, b) => a - b);
         const ladder = await steppedRun(srv[kind], db, { mode: 'steady', tag: `steady-${kind}-ladder`, ...P.steady,
           maxWindow: 0, rates, alwaysRates: halves });
         ladder.steps.sort((a, b) => a.offeredPerSec - b.offeredPerSec);
-        results[kind].steady = { connect: maxes[kind].connect, halfOfNotesyncMax: maxOf('notesync') ? Math.round(maxOf('notesync') / 2) : null,
-          halfOfBaselineMax: maxOf('baseline') ? Math.round(maxOf('baseline') / 2) : null, steps: [...maxes[kind].steps, ...ladder.steps] };
+        results[kind].steady = { connect: maxes[kind].connect, halfOfNotesyncMax: halfN, halfOfBaselineMax: halfB,
+          steps: [...maxes[kind].steps, ...ladder.steps] };
       }
       // One step per server is one sample of a tail the shared database server dominates (its stalls
       // reach every server alike, at any rate): the half-load target is judged on interleaved rounds
       // (every server once per round, in turn) and the median of each server's rounds.
-      const halfB = maxOf('baseline') ? Math.round(maxOf('baseline') / 2) : null;
       for (let round = 1; halfB && round <= P.steady.halfLoadRounds; round++) {
         for (const kind of servers) {
           say(`steady (half load, round ${round} of ${P.steady.halfLoadRounds}) against ${kind}`);
@@ -630,8 +631,10 @@ function printTables(rep) {
     const rounds = R[withRounds[0]].steady.halfLoadRounds.length;
     table(`half load: ${R[withRounds[0]].steady.halfOfBaselineMax}/s, ${rounds} interleaved rounds, emit -> confirmation p50 / p99 ms`,
       ['server', ...Array.from({ length: rounds }, (_, i) => `round ${i + 1}`), 'median p50 / p99'],
-      withRounds.map((k) => [k, ...R[k].steady.halfLoadRounds.map((s) => `${s.confirmation.p50} / ${s.confirmation.p99}`),
-        `${halfLoadLatency(R[k]).p50} / ${halfLoadLatency(R[k]).p99}`]));
+      withRounds.map((k) => {
+        const medians = halfLoadLatency(R[k]);
+        return [k, ...R[k].steady.halfLoadRounds.map((s) => `${s.confirmation.p50} / ${s.confirmation.p99}`), `${medians.p50} / ${medians.p99}`];
+      }));
   }
   const bursts = Object.keys(R).filter((k) => R[k].burst).map((k) => {
     const b = R[k].burst;
