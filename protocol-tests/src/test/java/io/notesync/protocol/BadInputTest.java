@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static io.notesync.protocol.JavaClient.packet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,8 +53,8 @@ class BadInputTest {
                                 alice.add(id, packet(id, VIDEO, "good note " + id, aliceSent));
                             }
                         }
-                        for (CompletableFuture<JSONObject> ack : acks) {
-                            JSONObject answer = ack.get(20, TimeUnit.SECONDS);
+                        for (int i = 0; i < acks.size(); i++) {
+                            JSONObject answer = answerOf(acks.get(i), i, mallory, transport);
                             assertTrue(answer.has("ok"), "an answer without ok: " + answer);
                         }
                         // Exactly one event per packet too (the ack and the event carry the same answer):
@@ -182,6 +183,16 @@ class BadInputTest {
             }
         }
         return frames;
+    }
+
+    /** The ack of packet {@code i}; on a timeout, fails with what the socket saw (its disconnect reason). */
+    private static JSONObject answerOf(CompletableFuture<JSONObject> ack, int i, JavaClient client, String transport)
+            throws Exception {
+        try {
+            return ack.get(20, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer to packet " + i + " over " + transport + " within 20 s; " + client.state(), e);
+        }
     }
 
     private static int answerEvents(JavaClient client) {

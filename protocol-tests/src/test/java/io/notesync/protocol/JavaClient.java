@@ -2,6 +2,7 @@ package io.notesync.protocol;
 
 import io.socket.client.Ack;
 import io.socket.client.IO;
+import io.socket.client.Manager;
 import io.socket.client.Socket;
 import io.socket.client.SocketOptionBuilder;
 import org.json.JSONArray;
@@ -25,12 +26,18 @@ final class JavaClient implements AutoCloseable {
     private final Socket socket;
     private final Map<String, BlockingQueue<Object>> received = new ConcurrentHashMap<>();
 
+    /** The queue of the transport's errors (not a Socket.IO event). */
+    static final String TRANSPORT_ERROR = "(transport error)";
+
     private JavaClient(Socket socket) {
         this.socket = socket;
         for (String event : new String[] {"confirmation", "packetError", "invalidToken", "fPacket", "connectionRefused",
                 "noteUpdated", "noteDeleted", Socket.EVENT_CONNECT, Socket.EVENT_DISCONNECT, Socket.EVENT_CONNECT_ERROR}) {
             socket.on(event, args -> queue(event).add(args.length > 0 && args[0] != null ? args[0] : "(none)"));
         }
+        // The transport's own failures (an HTTP status, a dropped connection), which end the socket
+        // with "transport error": what a test that sees a socket end unexpectedly needs to report.
+        socket.io().on(Manager.EVENT_ERROR, args -> queue(TRANSPORT_ERROR).add(describe(args)));
     }
 
     /** Opens a socket with {@code auth: {token}} (null: no auth) over the given transports. */
@@ -87,6 +94,23 @@ final class JavaClient implements AutoCloseable {
         CompletableFuture<JSONObject> ack = new CompletableFuture<>();
         socket.emit(event, new Object[] {payload}, (Ack) args -> ack.complete((JSONObject) args[0]));
         return ack;
+    }
+
+    /** For a failure message: whether the socket is connected, and why it ended if it did. */
+    String state() {
+        return "connected: " + socket.connected() + ", disconnects: " + queue(Socket.EVENT_DISCONNECT)
+                + ", transport errors: " + queue(TRANSPORT_ERROR);
+    }
+
+    private static String describe(Object[] args) {
+        if (args.length == 0 || args[0] == null) {
+            return "(none)";
+        }
+        StringBuilder text = new StringBuilder();
+        for (Throwable e = args[0] instanceof Throwable t ? t : null; e != null; e = e.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(e);
+        }
+        return text.length() == 0 ? String.valueOf(args[0]) : text.toString();
     }
 
     boolean connected() {

@@ -56,6 +56,9 @@ public final class EngineSessions {
     public void ended(ClientHead head) {
         EngineSession session = sessions.remove(head.getSessionId());
         if (session != null && session.end()) {
+            // Not closed by notesync's engine: a socket disconnected by notesync (refusal, expiry,
+            // shutdown, whose own lines say why), or by netty-socketio (a 41 on "/", its transport gone).
+            log.info("Engine.IO session {} ended by the Socket.IO layer", head.getSessionId());
             closeTransports(session, PacketType.CLOSE);
         }
     }
@@ -76,7 +79,8 @@ public final class EngineSessions {
             if (!sessions.remove(head.getSessionId(), session) || !session.end()) {
                 return;
             }
-            log.debug("closing Engine.IO session {}: {}", head.getSessionId(), reason);
+            // At INFO: a session ended by the server, or by its client, is otherwise unexplained in the log.
+            log.info("closing Engine.IO session {}: {}", head.getSessionId(), reason);
             closeTransports(session, farewell);
         });
     }

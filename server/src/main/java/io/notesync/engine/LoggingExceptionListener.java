@@ -2,6 +2,7 @@ package io.notesync.engine;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,25 @@ final class LoggingExceptionListener extends ExceptionListenerAdapter {
 
     @Override
     public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-        if (e instanceof IOException) {
+        if (e instanceof IOException && e.getCause() == null && !(e instanceof JsonProcessingException)) {
+            // The peer went away (reset, broken pipe): routine, and nothing to act on.
             log.debug("connection {} closed: {}", ctx.channel().remoteAddress(), e.getMessage());
+        } else if (e instanceof IOException) {
+            // A frame that did not decode (netty-socketio wraps Jackson's error in an IOException).
+            // The class names only: the messages quote the payload, which may hold a token.
+            log.info("closing connection {}: a packet did not decode ({})", ctx.channel().remoteAddress(), causes(e));
         } else {
             log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), e.toString());
         }
         ctx.close();
         return true;
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder names = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            names.append(names.length() == 0 ? "" : " <- ").append(cause.getClass().getSimpleName());
+        }
+        return names.toString();
     }
 }
