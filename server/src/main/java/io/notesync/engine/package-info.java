@@ -74,7 +74,8 @@
  *   <li>{@link io.notesync.engine.LoggingExceptionListener} (and logback.xml silencing
  *       {@code InPacketHandler} and {@code JsonSupportWrapper}): netty-socketio logs raw payloads, which
  *       may hold tokens, on decode errors. Pinned by {@code BadInputTest} (thousands of malformed
- *       packets answered or ignored, server up); that no token is logged is not asserted by a test.</li>
+ *       packets answered or ignored, server up) and {@code server LoggingExceptionListenerTest} (the line for a
+ *       packet that did not decode names exception classes, never the payload).</li>
  *   <li>{@link io.notesync.engine.ClusterStoreFactory} in place of {@code RedissonStoreFactory}: it
  *       publishes synchronously on event loops on every connect and disconnect, keeps per-socket Redis
  *       hashes, grows room tables with other nodes' sockets, and dispatches with the wrong Engine.IO
