@@ -59,7 +59,7 @@ class BadInputTest {
                         }
                         // Exactly one event per packet too (the ack and the event carry the same answer):
                         // wait for them with a deadline, then a quiet moment for any extra one.
-                        long eventsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                        long eventsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JavaClient.WAIT_SECONDS);
                         while (answerEvents(mallory) < PACKETS_PER_TRANSPORT && System.nanoTime() < eventsDeadline) {
                             Thread.sleep(20);
                         }
@@ -189,9 +189,10 @@ class BadInputTest {
     private static JSONObject answerOf(CompletableFuture<JSONObject> ack, int i, JavaClient client, String transport)
             throws Exception {
         try {
-            return ack.get(20, TimeUnit.SECONDS);
+            return ack.get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("no answer to packet " + i + " over " + transport + " within 20 s; " + client.state(), e);
+            throw new AssertionError("no answer to packet " + i + " over " + transport + " within " + JavaClient.WAIT_SECONDS
+                    + " s; " + client.state(), e);
         }
     }
 

@@ -40,8 +40,7 @@ final class LoggingExceptionListener extends ExceptionListenerAdapter {
 
     @Override
     public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-        if (e instanceof IOException && e.getCause() == null && !(e instanceof JsonProcessingException)) {
-            // The peer went away (reset, broken pipe): routine, and nothing to act on.
+        if (peerWentAway(e)) {
             log.debug("connection {} closed: {}", ctx.channel().remoteAddress(), e.getMessage());
         } else if (e instanceof IOException) {
             // A frame that did not decode (netty-socketio wraps Jackson's error in an IOException).
@@ -52,6 +51,14 @@ final class LoggingExceptionListener extends ExceptionListenerAdapter {
         }
         ctx.close();
         return true;
+    }
+
+    /**
+     * A reset or a broken pipe: routine, and nothing to act on. netty-socketio's decode failures are
+     * IOExceptions too, but Jackson's own or wrapping one (its JsonSupportWrapper).
+     */
+    private static boolean peerWentAway(Throwable e) {
+        return e instanceof IOException && e.getCause() == null && !(e instanceof JsonProcessingException);
     }
 
     private static String causes(Throwable e) {
