@@ -25,7 +25,7 @@ public final class Login {
         UserRepository.User user = users.find(username);
         boolean ok = hasher.verify(password, user == null ? null : user.passwordHash());
         if (ok) {
-            throttle.succeeded(username);
+            throttle.succeeded(username, address);
             return LoginOutcome.ACCEPTED;
         }
         throttle.failed(username, address);
