@@ -57,7 +57,8 @@ public record NotesyncConfig(
             long refreshTokenTtlSeconds,
             long refreshReuseGraceSeconds,
             long refreshCleanupIntervalSeconds,
-            int passwordHashCost) {
+            int passwordHashCost,
+            int minPasswordLength) {
 
         /** Login and refresh need to sign access tokens, which only the shared secret can. */
         public boolean canIssueTokens() {
