@@ -63,6 +63,7 @@ final class ConfigValidator {
         require(config.limits().packetsPerSecond() > 0, "limits.packetsPerSecond", "must be > 0");
         require(config.limits().packetBurst() >= 1, "limits.packetBurst", "must be >= 1");
         require(config.limits().maxConnectionsPerUser() >= 1, "limits.maxConnectionsPerUser", "must be >= 1");
+        require(config.limits().maxTimestampSeconds() >= 1, "limits.maxTimestampSeconds", "must be >= 1");
 
         NotesyncConfig.Login login = config.login();
         require(login.maxFailuresPerUser() >= 1, "login.maxFailuresPerUser", "must be >= 1");

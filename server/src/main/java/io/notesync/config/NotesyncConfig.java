@@ -93,7 +93,7 @@ public record NotesyncConfig(
      * at {@code packetsPerSecond}, and at most {@code maxConnectionsPerUser} sockets at once.
      */
     public record Limits(int maxNotesPerPacket, int maxNoteChars, double packetsPerSecond, int packetBurst,
-                         int maxConnectionsPerUser) {
+                         int maxConnectionsPerUser, long maxTimestampSeconds) {
     }
 
     /** Several nodes behind one address; {@code redis.uri} null means a single node, no Redis. */
