@@ -108,7 +108,8 @@ final class ConnectionGate {
     /**
      * The socket is admitted and its token read: nothing reads the handshake's headers, query or
      * auth payload again (a later decide() finds the session first). netty-socketio would keep them
-     * for the socket's whole life, about 1 KiB per idle socket (the JWT included).
+     * for the socket's whole life, the JWT included (docs/benchmark.md, "Where an idle socket's memory
+     * goes").
      */
     private static void releaseHandshake(HandshakeData handshake) {
         handshake.setAuthToken(null);
