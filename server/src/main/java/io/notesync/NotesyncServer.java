@@ -140,6 +140,8 @@ public final class NotesyncServer implements AutoCloseable {
             for (Transport transport : Transport.values()) {
                 metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
             }
+            metrics.outputHeld(sockets.outputBudget(), budget -> budget.held(), budget -> budget.total(),
+                    budget -> budget.slowConsumersCutOff(), budget -> budget.cutOffOverBudget());
             socketServer.set(sockets);
             sockets.start();
             started.add(sockets);

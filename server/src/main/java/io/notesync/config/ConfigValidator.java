@@ -31,6 +31,11 @@ final class ConfigValidator {
         require(socketio.pingTimeoutMs() > 0, "socketio.pingTimeoutMs", "must be > 0");
         require(socketio.maxPayloadBytes() >= 1024, "socketio.maxPayloadBytes", "must be at least 1024");
         require(socketio.connectTimeoutMs() > 0, "socketio.connectTimeoutMs", "must be > 0");
+        // Room for a maximal packet's fPacket (a little larger than the packet) and the next one.
+        require(socketio.maxBufferedBytes() >= 2L * socketio.maxPayloadBytes(), "socketio.maxBufferedBytes",
+                "must be at least twice socketio.maxPayloadBytes (" + 2L * socketio.maxPayloadBytes() + ")");
+        require(socketio.maxBufferedBytesTotal() == 0 || socketio.maxBufferedBytesTotal() >= socketio.maxBufferedBytes(),
+                "socketio.maxBufferedBytesTotal", "must be 0 (sized from the JVM's memory limits) or at least socketio.maxBufferedBytes");
 
         validateAuth(config.auth());
 

@@ -42,7 +42,9 @@ public record NotesyncConfig(
             int maxPayloadBytes,
             long connectTimeoutMs,
             boolean allowQueryToken,
-            boolean websocketCompression) {
+            boolean websocketCompression,
+            long maxBufferedBytes,
+            long maxBufferedBytesTotal) {
     }
 
     public record Auth(

@@ -104,6 +104,11 @@ public final class SocketServer implements AutoCloseable {
         engine.room(username).sendEvent(event, body);
     }
 
+    /** What the server holds for peers that have not taken it, and who was cut off for it. */
+    public io.notesync.engine.OutputBudget outputBudget() {
+        return engine.outputBudget();
+    }
+
     public int connectedSockets() {
         return sockets.size();
     }
