@@ -104,6 +104,19 @@ class LogForgeryTest {
     }
 
     @Test
+    void theLogNamesAUrlThatIsNotAVideoSiteByHostAndPathOnly() throws Exception {
+        try (JavaClient client = JavaClient.connected(server.url(), server.token("private-url-user"), WebSocket.NAME)) {
+            JSONObject ack = client.emitWithAck("packet", packet("private-1",
+                    "https://example.com/private/video.mp4?token=SECRET123&utm_source=x#frag-SECRET456", "x", 1))
+                    .get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
+            assertTrue(ack.getBoolean("ok"), ack.toString());
+        }
+        String log = Files.readString(server.log());
+        assertTrue(log.contains("packet private-1 of private-url-user: stored (1 notes, url:https://example.com/private/video.mp4)"), log);
+        assertFalse(log.contains("SECRET123") || log.contains("SECRET456"), "a query or fragment reached the log");
+    }
+
+    @Test
     void loginsFailuresAndThrottlingAreLoggedAndCountedNeverThePassword() throws Exception {
         assertEquals(401, login("x\n" + FORGED, "wrong-password-1"));
         assertEquals(401, login(USER, "wrong-password-2"));

@@ -27,7 +27,9 @@
  *       {@code handshakeWithAnotherMethodThanGetIsRefusedWithCode2},
  *       {@code webSocketTransportWithoutUpgradeIsRefusedWithCode3}, {@code secondConcurrentPollClosesTheSession},
  *       {@code upgradeProbesThenAnswersThePendingPollWithNoopThenRefusesPolling}; the io cookie by
- *       {@code browser/test/polling.test.mjs} and {@code two-pages.test.mjs}.</li>
+ *       {@code browser/test/polling.test.mjs} and {@code two-pages.test.mjs}. It also takes the {@code io}
+ *       cookie netty-socketio sets off every answer (socket.io v4 sets none), pinned by
+ *       {@code RawProtocolTest.noIoCookieIsSetOnTheHandshakeNorOnPollingAnswers}.</li>
  *   <li>{@link io.notesync.engine.SessionOpener}: netty-socketio joins a session to the main
  *       namespace and fires its connect listeners at the Engine.IO handshake, before the client's
  *       CONNECT ({@code 40}), and may send to it then. Pinned by

@@ -79,7 +79,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         this.bearer = new BearerAuth(verifier);
         this.repository = repository;
         NotesyncConfig.Limits limits = config.limits();
-        this.notes = new NoteRoutes(bearer, repository, new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()),
+        this.notes = new NoteRoutes(bearer, repository, new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(), limits.maxTimestampSeconds()),
                 events, clock);
         this.auth = new AuthRoutes(login, refreshTokens, issuer,
                 Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()), metrics);

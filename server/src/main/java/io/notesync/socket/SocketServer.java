@@ -79,7 +79,7 @@ public final class SocketServer implements AutoCloseable {
             }
         });
 
-        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
+        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(), limits.maxTimestampSeconds()));
         this.packets = new PacketFlow(sockets, gate, verifier, rateLimiter, parser, repository, engine::room,
                 stats, clock);
         engine.onEvent(PacketFlow.EVENT, packets);

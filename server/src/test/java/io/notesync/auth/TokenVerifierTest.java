@@ -25,7 +25,7 @@ class TokenVerifierTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static NotesyncConfig.Auth auth(String issuer, String audience) {
-        return new NotesyncConfig.Auth("HS256", SECRET, null, "username", issuer, audience, 0, 900, 2592000, 10, 600, 12);
+        return new NotesyncConfig.Auth("HS256", SECRET, null, "username", issuer, audience, 0, 900, 2592000, 10, 600, 12, 8);
     }
 
     private static TokenVerifier verifier() {
