@@ -3,7 +3,7 @@
 // scenarios against each server in turn, samples the servers' CPU and memory from /proc, and
 // writes a console table, results.json and chart.html. With --nodes N (N > 1) it also starts a
 // Redis and an N-node notesync cluster (kind "notesync-Nn") on the same database, measured next to
-// the single node. See README.md, "Benchmark".
+// the single node. See docs/benchmark.md.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -233,7 +233,7 @@ async function startRedis() {
 }
 
 /**
- * notesync as the README starts it: bin/notesync with its default JVM options. NOTESYNC_JAVA_OPTS
+ * notesync as docs/operations.md starts it: bin/notesync with its default JVM options. NOTESYNC_JAVA_OPTS
  * adds native memory tracking (for the idle scenario's NMT lines), --jvm-opts and --jfr.
  */
 function startNode(name, port, dbUri, database, extra = []) {

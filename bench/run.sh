@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the notesync vs Node socket.io baseline benchmark: see README.md, "Benchmark".
+# Runs the notesync vs Node socket.io baseline benchmark: see docs/benchmark.md.
 #   bench/run.sh            full run (about 10 minutes)
 #   bench/run.sh --quick    smoke run (a few minutes)
 # Other flags: --scenarios steady,burst,idle,fanout,slow,storm  --servers notesync,baseline,baseline-addons,baseline-cluster  --jfr

@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.Transport;
 import io.notesync.auth.Login;
 import io.notesync.auth.LoginThrottle;
 import io.notesync.auth.PasswordHasher;
+import io.notesync.auth.PasswordPolicy;
 import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.SigningKeys;
 import io.notesync.auth.TokenIssuer;
@@ -145,7 +146,8 @@ public final class NotesyncServer implements AutoCloseable {
             socketServer.set(sockets);
             sockets.start();
             started.add(sockets);
-            return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));
+            return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher,
+                    new PasswordPolicy(config.auth().minPasswordLength()), clock));
         } catch (RuntimeException e) {
             closeInReverse(started);
             throw e;

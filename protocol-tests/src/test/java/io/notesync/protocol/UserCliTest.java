@@ -100,6 +100,14 @@ class UserCliTest {
     }
 
     @Test
+    void aShortPasswordIsRefusedNamingTheRule() throws Exception {
+        Run add = cli("x\n", Map.of(), "user", "add", "shorty");
+        assertEquals(1, add.exit(), add.stdout());
+        assertTrue(add.stderr().contains("at least 8 characters"), add.stderr());
+        assertEquals(401, login("shorty", "x").statusCode(), "no user was added");
+    }
+
+    @Test
     void noPasswordOnStdinIsRefusedClearly() throws Exception {
         Run add = cli("", Map.of(), "user", "add", "dave");
         assertEquals(1, add.exit());

@@ -1,6 +1,7 @@
 package io.notesync.cli;
 
 import io.notesync.auth.PasswordHasher;
+import io.notesync.auth.PasswordPolicy;
 import io.notesync.auth.UserAccounts;
 import io.notesync.auth.UserRepository;
 import io.notesync.config.ConfigException;
@@ -59,7 +60,8 @@ final class UserCommand {
                 password = needsPassword() ? readPassword() : null;
                 try (Stores store = Stores.forTool(config)) {
                     UserAccounts accounts = new UserAccounts(new MongoUserRepository(store.connection().database()),
-                            new PasswordHasher(config.auth().passwordHashCost()), Clock.systemUTC());
+                            new PasswordHasher(config.auth().passwordHashCost()),
+                            new PasswordPolicy(config.auth().minPasswordLength()), Clock.systemUTC());
                     System.err.println("notesync: using " + store.description());
                     run(accounts, password);
                     return 0;

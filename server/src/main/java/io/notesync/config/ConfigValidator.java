@@ -68,6 +68,7 @@ final class ConfigValidator {
         require(config.limits().packetsPerSecond() > 0, "limits.packetsPerSecond", "must be > 0");
         require(config.limits().packetBurst() >= 1, "limits.packetBurst", "must be >= 1");
         require(config.limits().maxConnectionsPerUser() >= 1, "limits.maxConnectionsPerUser", "must be >= 1");
+        require(config.limits().maxTimestampSeconds() >= 1, "limits.maxTimestampSeconds", "must be >= 1");
 
         NotesyncConfig.Login login = config.login();
         require(login.maxFailuresPerUser() >= 1, "login.maxFailuresPerUser", "must be >= 1");
@@ -147,6 +148,9 @@ final class ConfigValidator {
         // bcrypt's cost is a base-2 logarithm: 4 is the library's minimum, 31 its maximum.
         require(auth.passwordHashCost() >= 4 && auth.passwordHashCost() <= 31, "auth.passwordHashCost",
                 "must be 4..31 (bcrypt cost; 12 is the default)");
+        // A 72-character password is the most bcrypt can take (72 bytes, ASCII).
+        require(auth.minPasswordLength() >= 1 && auth.minPasswordLength() <= 72, "auth.minPasswordLength",
+                "must be 1..72 (characters; bcrypt reads at most 72 bytes), got " + auth.minPasswordLength());
     }
 
     private static void require(boolean ok, String key, String problem) {

@@ -59,7 +59,8 @@ public record NotesyncConfig(
             long refreshTokenTtlSeconds,
             long refreshReuseGraceSeconds,
             long refreshCleanupIntervalSeconds,
-            int passwordHashCost) {
+            int passwordHashCost,
+            int minPasswordLength) {
 
         /** Login and refresh need to sign access tokens, which only the shared secret can. */
         public boolean canIssueTokens() {
@@ -94,7 +95,7 @@ public record NotesyncConfig(
      * at {@code packetsPerSecond}, and at most {@code maxConnectionsPerUser} sockets at once.
      */
     public record Limits(int maxNotesPerPacket, int maxNoteChars, double packetsPerSecond, int packetBurst,
-                         int maxConnectionsPerUser) {
+                         int maxConnectionsPerUser, long maxTimestampSeconds) {
     }
 
     /** Several nodes behind one address; {@code redis.uri} null means a single node, no Redis. */

@@ -26,7 +26,8 @@ import java.util.List;
  * the session end before, the stand-in's disconnect lets netty-socketio clean the session up.
  * One stand-in serves every session: netty-socketio keeps the first key it was given in the
  * session's map of namespace clients for the session's whole life, and a Namespace of its own
- * per session (eight concurrent maps and eight queues) cost about 2 KiB per idle socket. The
+ * per session (eight concurrent maps and eight queues) was the largest item of an idle socket's
+ * memory (docs/benchmark.md, "Where an idle socket's memory goes"). The
  * shared one does not track its clients ({@code addClient} does nothing), so it holds none.
  *
  * <p>It also replaces netty-socketio's 100 ms-tick ping with {@link Heartbeat}, starts the

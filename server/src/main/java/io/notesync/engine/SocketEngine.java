@@ -171,18 +171,19 @@ public final class SocketEngine implements AutoCloseable {
         // The handshake must announce maxPayload too (socket.io-client splits polling batches by it).
         socketIo.setJsonSupport(new HandshakeJson(new JacksonJsonSupport(), config.socketio().maxPayloadBytes(),
                 config.socketio().pingTimeoutMs()));
-        // STACK.md: per-message deflate costs ~100 KiB per idle socket; the Node server declines it too.
+        // Per-message deflate multiplies an idle socket's memory (docs/benchmark.md, "Measured outside the
+        // benchmark"); the Node server declines it too.
         socketIo.setWebsocketCompression(config.socketio().websocketCompression());
         socketIo.setHttpCompression(false);
         // Answers are sent when the database has acknowledged, not when the listener returns.
         socketIo.setAckMode(AckMode.MANUAL);
         socketIo.setAllowCustomRequests(true);
-        // Its CORS echoes any Origin (STACK.md); notesync's OriginGate writes CORS headers instead.
+        // Its CORS echoes any Origin with credentials; notesync's OriginGate writes CORS headers instead.
         socketIo.setEnableCors(false);
         socketIo.setAddVersionHeader(false);
         socketIo.setExceptionListener(new LoggingExceptionListener());
         SocketConfig socket = new SocketConfig();
-        // A restart after kill -9 must bind at once, not wait out TIME_WAIT (STACK.md).
+        // A restart after kill -9 must bind at once, not wait out TIME_WAIT (about 60 s without SO_REUSEADDR).
         socket.setReuseAddress(true);
         socket.setTcpNoDelay(true);
         socketIo.setSocketConfig(socket);

@@ -11,6 +11,7 @@ import io.notesync.engine.SocketEngine;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +74,12 @@ public final class SocketServer implements AutoCloseable {
                 sockets.close(client);
                 gate.forget(client);
                 if (socket != null) {
-                    log.info("socket {} of user {} disconnected", client.getSessionId(), socket.username());
+                    log.info("socket {} of user {} disconnected", client.getSessionId(), LogText.of(socket.username()));
                 }
             }
         });
 
-        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
+        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(), limits.maxTimestampSeconds()));
         this.packets = new PacketFlow(sockets, gate, verifier, rateLimiter, parser, repository, engine::room,
                 stats, clock);
         engine.onEvent(PacketFlow.EVENT, packets);

@@ -66,7 +66,7 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
 
     /**
      * Real MongoDB serves the reads below from these; the embedded store accepts and ignores
-     * non-unique indexes and scans instead (STACK.md). Idempotency needs none: it is the _id.
+     * non-unique indexes and scans instead (mongo-java-server: "not yet implemented"). Idempotency needs none: it is the _id.
      */
     private void createIndexes() {
         try {

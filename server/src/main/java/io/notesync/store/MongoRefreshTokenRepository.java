@@ -38,7 +38,7 @@ public final class MongoRefreshTokenRepository implements RefreshTokenRepository
         this.tokens = database.getCollection(TOKENS);
         this.families = database.getCollection(FAMILIES);
         try {
-            // For the sweep on a real MongoDB; the embedded store accepts and ignores it (STACK.md).
+            // For the sweep on a real MongoDB; the embedded store (mongo-java-server) accepts and ignores it.
             tokens.createIndex(Indexes.ascending(EXPIRES_AT), new IndexOptions().name("expiresAt"));
             families.createIndex(Indexes.ascending(EXPIRES_AT), new IndexOptions().name("expiresAt"));
         } catch (MongoException e) {
