@@ -13,6 +13,7 @@ import io.jsonwebtoken.MalformedJwtException;
 import io.jsonwebtoken.MissingClaimException;
 import io.jsonwebtoken.PrematureJwtException;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.logging.LogText;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -30,6 +31,8 @@ public final class TokenVerifier {
     private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FALLBACK_USERNAME_CLAIM = "sub";
+    /** docs/protocol.md: a longer username is not usable. */
+    public static final int MAX_USERNAME_LENGTH = 256;
 
     private final String algorithm;
     private final String usernameClaim;
@@ -97,7 +100,27 @@ public final class TokenVerifier {
             return new TokenCheck.Rejected(TokenRejection.INVALID,
                     "the access token has no string '" + usernameClaim + "' or '" + FALLBACK_USERNAME_CLAIM + "' claim");
         }
-        return new TokenCheck.Valid(name, expiration.toInstant());
+        String unusable = problemWithUsername(name);
+        if (unusable != null) {
+            return new TokenCheck.Rejected(TokenRejection.INVALID, unusable);
+        }
+        Date issuedAt = claims.getIssuedAt();
+        return new TokenCheck.Valid(name, expiration.toInstant(), issuedAt == null ? null : issuedAt.toInstant());
+    }
+
+    /**
+     * Why a token's username cannot name anyone (it is a room name and goes into log lines), or
+     * null: longer than {@value #MAX_USERNAME_LENGTH} characters, or holding a control character
+     * (C0, C1, U+2028/U+2029) or a bidi control.
+     */
+    static String problemWithUsername(String name) {
+        if (name.codePointCount(0, name.length()) > MAX_USERNAME_LENGTH) {
+            return "the access token's username is longer than " + MAX_USERNAME_LENGTH + " characters";
+        }
+        if (LogText.hasUnsafe(name)) {
+            return "the access token's username holds a control or bidi character";
+        }
+        return null;
     }
 
     private static JsonNode decodeJsonObject(String segment) {

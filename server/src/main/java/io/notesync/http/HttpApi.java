@@ -23,6 +23,7 @@ import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.VideoSummary;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         this.notes = new NoteRoutes(bearer, repository, new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()),
                 events, clock);
         this.auth = new AuthRoutes(login, refreshTokens, issuer,
-                Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()));
+                Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()), metrics);
         this.blocking = blocking;
     }
 
@@ -198,7 +199,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         } catch (HttpError error) {
             response = HttpResponses.error(error);
         } catch (StorageUnavailableException e) {
-            log.warn("HTTP request failed: {}", e.getMessage());
+            log.warn("HTTP request failed: {}", LogText.of(e.getMessage()));
             response = HttpResponses.error(HttpError.storageUnavailable());
         } catch (RuntimeException e) {
             log.error("HTTP request failed", e);

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.notesync.auth.LoginOutcome;
+import io.notesync.auth.LoginStats;
 import io.notesync.socket.PacketOutcome;
 import io.notesync.socket.PacketStats;
 
@@ -20,10 +22,11 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** What notesync counts, and its Prometheus text rendering for {@code GET /metrics}. */
-public final class NotesyncMetrics implements PacketStats, AutoCloseable {
+public final class NotesyncMetrics implements PacketStats, LoginStats, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<PacketOutcome, Counter> packets = new EnumMap<>(PacketOutcome.class);
+    private final Map<LoginOutcome, Counter> logins = new EnumMap<>(LoginOutcome.class);
     private final Timer storeLatency;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
@@ -32,6 +35,12 @@ public final class NotesyncMetrics implements PacketStats, AutoCloseable {
             packets.put(outcome, Counter.builder("notesync.packets")
                     .description("Packets answered, by outcome")
                     .tag("outcome", label(outcome))
+                    .register(registry));
+        }
+        for (LoginOutcome outcome : LoginOutcome.values()) {
+            logins.put(outcome, Counter.builder("notesync.logins")
+                    .description("Login attempts, by outcome: accepted, refused (wrong password or unknown user), throttled")
+                    .tag("outcome", outcome.label())
                     .register(registry));
         }
         storeLatency = Timer.builder("notesync.store.latency")
@@ -56,6 +65,11 @@ public final class NotesyncMetrics implements PacketStats, AutoCloseable {
     @Override
     public void answered(PacketOutcome outcome) {
         packets.get(outcome).increment();
+    }
+
+    @Override
+    public void login(LoginOutcome outcome) {
+        logins.get(outcome).increment();
     }
 
     @Override

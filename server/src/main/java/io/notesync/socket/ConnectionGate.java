@@ -5,6 +5,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +99,8 @@ final class ConnectionGate {
             return false;
         }
         client.joinRoom(valid.username());
-        log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
-                client.getTransport().getValue(), clientAddress.apply(client.getHandshakeData()));
+        log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), LogText.of(valid.username()),
+                client.getTransport().getValue(), LogText.of(clientAddress.apply(client.getHandshakeData())));
         releaseHandshake(client.getHandshakeData());
         return true;
     }
@@ -134,14 +135,15 @@ final class ConnectionGate {
             }
             if (!admit(client, valid)) {
                 log.info("socket {} refused at connect: user {} holds the most sockets allowed", client.getSessionId(),
-                        valid.username());
+                        LogText.of(valid.username()));
                 return refuse(client, "tooManyConnections", "this user has too many open sockets; close one and reconnect");
             }
             return null;
         }
         TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;
         log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
-                rejected.reason().wireName(), rejected.message(), transport, clientAddress.apply(client.getHandshakeData()));
+                rejected.reason().wireName(), LogText.of(rejected.message()), transport,
+                LogText.of(clientAddress.apply(client.getHandshakeData())));
         Refusal refusal = Refusal.of(rejected);
         refused.put(client.getSessionId(), refusal);
         client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));

@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.listener.DataListener;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.logging.LogText;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteDraft;
 import io.notesync.notes.NoteJson;
@@ -140,8 +141,8 @@ final class PacketFlow implements DataListener<Object> {
         }
         ParseResult parsed = parser.parse(payload);
         if (parsed instanceof ParseResult.Rejected rejected) {
-            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), socket.username(),
-                    rejected.problem().field(), rejected.problem().message());
+            log.debug("packet {} of {} rejected: {} {}", LogText.of(rejected.problem().packetId()), LogText.of(socket.username()),
+                    LogText.of(rejected.problem().field()), LogText.of(rejected.problem().message()));
             return CompletableFuture.completedFuture(Answer.packetError(rejected.problem()));
         }
         ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
@@ -166,9 +167,9 @@ final class PacketFlow implements DataListener<Object> {
         if (outcome == StoreOutcome.STORED) {
             room.apply(socket.username()).sendEvent(FORWARD_EVENT, socket.client(), forwardBody(stored));
         }
-        log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), socket.username(),
+        log.info("packet {} of {}: {} ({} notes, {})", LogText.of(packet.packetId()), LogText.of(socket.username()),
                 outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
-                packet.video().key());
+                LogText.of(packet.video().logName()));
         return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
     }
 
@@ -221,12 +222,12 @@ final class PacketFlow implements DataListener<Object> {
     private static Answer storeFailed(String packetId, String username, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof StorageUnavailableException || cause instanceof TimeoutException) {
-            log.warn("packet {} of {} not stored: {}", packetId, username,
+            log.warn("packet {} of {} not stored: {}", LogText.of(packetId), LogText.of(username),
                     cause instanceof TimeoutException ? "the database did not answer in time" : cause.getMessage());
             return Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE, packetId, null,
                     "the database is unavailable; keep the packet and send it again later");
         }
-        log.error("packet {} of {} failed", packetId, username, cause);
+        log.error("packet {} of {} failed", LogText.of(packetId), LogText.of(username), cause);
         return Answer.packetError(Answer.ErrorCode.INTERNAL, packetId, null, "internal error");
     }
 

@@ -11,6 +11,7 @@ import io.notesync.engine.SocketEngine;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class SocketServer implements AutoCloseable {
                 sockets.close(client);
                 gate.forget(client);
                 if (socket != null) {
-                    log.info("socket {} of user {} disconnected", client.getSessionId(), socket.username());
+                    log.info("socket {} of user {} disconnected", client.getSessionId(), LogText.of(socket.username()));
                 }
             }
         });

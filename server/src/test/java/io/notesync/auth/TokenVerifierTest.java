@@ -189,4 +189,21 @@ class TokenVerifierTest {
                 .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
         assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)));
     }
+
+    @Test
+    void aUsernameWithAControlLineOrBidiCharacterIsInvalid() {
+        for (String name : new String[] {"a\nb", "a\rb", "a\u0000b", "a\u007fb", "a\u0085b", "a\u2028b", "a\u2029b",
+                "a\u202eb", "a\u2066b", "a\u200fb", "a\u061cb"}) {
+            String token = valid().claim("username", name).signWith(KEY, Jwts.SIG.HS256).compact();
+            assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)), name);
+        }
+    }
+
+    @Test
+    void aUsernameOver256CharactersIsInvalidAnd256AreUsable() {
+        String long257 = valid().claim("username", "a".repeat(257)).signWith(KEY, Jwts.SIG.HS256).compact();
+        assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(long257)));
+        String long256 = valid().claim("username", "\u00e9".repeat(256)).signWith(KEY, Jwts.SIG.HS256).compact();
+        assertInstanceOf(TokenCheck.Valid.class, verifier().check(long256));
+    }
 }
