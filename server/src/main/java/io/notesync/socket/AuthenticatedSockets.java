@@ -49,7 +49,7 @@ final class AuthenticatedSockets {
      * Admits a socket, or returns null when the user already holds the most sockets allowed. The
      * caller holds the client's lock and has checked it is not admitted yet (ConnectionGate).
      */
-    AuthenticatedSocket tryOpen(SocketIOClient client, String username, Instant expiresAt) {
+    AuthenticatedSocket tryOpen(SocketIOClient client, String username, Instant expiresAt, Instant issuedAt) {
         boolean[] admitted = {false};
         socketsPerUser.compute(username, (user, count) -> {
             int current = count == null ? 0 : count;
@@ -62,7 +62,7 @@ final class AuthenticatedSockets {
         if (!admitted[0]) {
             return null;
         }
-        AuthenticatedSocket socket = new AuthenticatedSocket(client, username, expiresAt);
+        AuthenticatedSocket socket = new AuthenticatedSocket(client, username, expiresAt, issuedAt);
         sockets.put(client.getSessionId(), socket);
         socket.renew(expiresAt, scheduleExpiry(socket, expiresAt));
         return socket;
@@ -86,6 +86,29 @@ final class AuthenticatedSockets {
         if (left == null) {
             lastSocketClosed.accept(socket.username());
         }
+    }
+
+    /**
+     * Ends every socket of {@code username} whose token was issued before {@code epochSecond}
+     * (or has no {@code iat}): {@code invalidToken revoked}, then a server disconnect. Safe from
+     * any thread. Returns how many ended.
+     */
+    int revoke(String username, long epochSecond) {
+        int ended = 0;
+        for (AuthenticatedSocket socket : sockets.values()) {
+            Instant issuedAt = socket.issuedAt();
+            if (!socket.username().equals(username) || (issuedAt != null && issuedAt.getEpochSecond() >= epochSecond)) {
+                continue;
+            }
+            log.info("socket {} of user {} disconnected: token revoked", socket.client().getSessionId(), LogText.of(username));
+            socket.client().sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(TokenRejection.REVOKED,
+                    "the access token was revoked (a password change, log out everywhere, or the account's removal); "
+                            + "refresh and reconnect, or log in again"));
+            close(socket.client());
+            socket.client().disconnect();
+            ended++;
+        }
+        return ended;
     }
 
     int size() {

@@ -96,7 +96,7 @@ final class ConnectionGate {
 
     /** Opens the socket's socket and joins its user's room; false when the user holds the most sockets allowed. */
     private boolean admit(SocketIOClient client, TokenCheck.Valid valid) {
-        if (sockets.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+        if (sockets.tryOpen(client, valid.username(), valid.expiresAt(), valid.issuedAt()) == null) {
             return false;
         }
         client.joinRoom(valid.username());

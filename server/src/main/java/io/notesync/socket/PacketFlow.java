@@ -188,6 +188,11 @@ final class PacketFlow implements DataListener<Object> {
             if (socket.isExpired(clock.instant())) {
                 return Answer.invalidToken(TokenRejection.EXPIRED, "the access token has expired", envelope.packetId());
             }
+            // A map lookup: the socket's own token against its user's revocation moment, which may
+            // have been set since the socket connected (the socket is being ended meanwhile).
+            if (verifier.isRevoked(socket.username(), socket.issuedAt())) {
+                return Answer.invalidToken(TokenRejection.REVOKED, TokenVerifier.REVOKED_MESSAGE, envelope.packetId());
+            }
             return null;
         }
         TokenCheck check = verifier.check(envelope.accessToken());
@@ -199,6 +204,7 @@ final class PacketFlow implements DataListener<Object> {
             return Answer.invalidToken(TokenRejection.USER_MISMATCH,
                     "the packet's accessToken belongs to another user than this socket's", envelope.packetId());
         }
+        socket.issuedAt(valid.issuedAt());
         if (valid.expiresAt().isAfter(socket.expiresAt())) {
             sockets.renew(socket, valid.expiresAt());
         }

@@ -112,6 +112,14 @@ public final class SocketServer implements AutoCloseable {
         return engine.outputBudget();
     }
 
+    /**
+     * Ends this node's sockets of {@code username} whose token was issued before {@code epochSecond}
+     * ({@code invalidToken revoked} and a server disconnect). Safe from any thread.
+     */
+    public int revoke(String username, long epochSecond) {
+        return sockets.revoke(username, epochSecond);
+    }
+
     public int connectedSockets() {
         return sockets.size();
     }
