@@ -185,6 +185,8 @@ public final class NotesyncServer implements AutoCloseable {
             for (Transport transport : Transport.values()) {
                 metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
             }
+            metrics.outputHeld(sockets.outputBudget(), budget -> budget.held(), budget -> budget.total(),
+                    budget -> budget.slowConsumersCutOff(), budget -> budget.cutOffOverBudget());
             socketServer.set(sockets);
             revocations.onRevoked(sockets::revoke);
             sockets.start();

@@ -30,8 +30,8 @@ import java.util.List;
  * memory (docs/benchmark.md, "Where an idle socket's memory goes"). The
  * shared one does not track its clients ({@code addClient} does nothing), so it holds none.
  *
- * <p>It also replaces netty-socketio's 100 ms-tick ping with {@link Heartbeat}, and starts the
- * {@link ConnectTimeout}.
+ * <p>It also replaces netty-socketio's 100 ms-tick ping with {@link Heartbeat}, starts the
+ * {@link ConnectTimeout}, and gives the session its counted outgoing queue ({@link HeldPacketQueue}).
  */
 @ChannelHandler.Sharable
 public final class SessionOpener extends ChannelInboundHandlerAdapter {
@@ -43,9 +43,11 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
     private final Heartbeat heartbeat;
     private final ConnectTimeout connectTimeout;
     private final Namespace standIn;
+    private final OutputBudget budget;
 
     public SessionOpener(Configuration configuration, EngineSessions sessions, Heartbeat heartbeat,
-                         ConnectTimeout connectTimeout) {
+                         ConnectTimeout connectTimeout, OutputBudget budget) {
+        this.budget = budget;
         this.configuration = configuration;
         this.sessions = sessions;
         this.heartbeat = heartbeat;
@@ -73,6 +75,7 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
         head.cancelPing();
         head.addNamespaceClient(standIn);
         EngineSession session = sessions.open(head);
+        session.output(SessionQueues.install(head, budget, sessions));
         if (webSocket) {
             session.webSocket(channel);
         }

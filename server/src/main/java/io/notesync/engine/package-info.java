@@ -114,6 +114,24 @@
  *   <li>{@link io.notesync.engine.EventLoops}: netty-socketio does not hand a listener its channel; the
  *       answers of a stored packet go back to the listener's event loop through Netty's thread map
  *       ({@code ThreadExecutorMap}, internal in 4.1 and 4.2). Exercised by every packet test.</li>
+ *   <li>{@link io.notesync.engine.SessionQueues}, {@link io.notesync.engine.HeldPacketQueue},
+ *       {@link io.notesync.engine.ChannelOutputMeter}, {@link io.notesync.engine.OutputBudget}: netty-socketio
+ *       queues every packet for a session without bound ({@code ClientHead.send} into its per-transport
+ *       queue) and writes WebSocket frames without looking at the channel's writability: 19 paused
+ *       WebSockets of one user filled the 128 MiB of direct memory in 2 s and the embedded store failed
+ *       with {@code OutOfMemoryError}. Each session's queues are replaced (through {@code ClientHead}'s
+ *       private map of transport states) by counting ones, every channel's unsent output is counted at
+ *       the pipeline's head, and a socket over {@code socketio.maxBufferedBytes} or the largest holders
+ *       over the process budget are cut off. Pinned by {@code SlowConsumerTest} (four cases: paused
+ *       WebSockets, one over its own bound, a polling session that stopped polling, five users at once
+ *       under {@code bin/notesync}'s JVM limits).</li>
+ *   <li>{@link io.notesync.engine.NoFirstDataTimeout} (with {@link io.notesync.engine.HttpIdleCloser}):
+ *       {@code firstDataTimeout} starts in {@code AuthorizeHandler.channelActive} and is cancelled only in
+ *       its {@code channelRead}, which requests answered by notesync's HTTP API never reach: every such
+ *       connection was closed 5 s after it opened, busy or idle, without a {@code Keep-Alive} header.
+ *       The timer is not started; idle connections are closed by HttpIdleCloser. Pinned by
+ *       {@code HttpKeepAliveTest} (reuse across the limit, idle close after the announced timeout, a
+ *       request waiting 7 s for the store answered).</li>
  * </ol>
  *
  * <h2>Known and left alone</h2>

@@ -1,6 +1,7 @@
 package io.notesync.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -95,6 +96,32 @@ public final class NotesyncMetrics implements PacketStats, LoginStats, AutoClose
                 .register(registry);
         Gauge.builder("notesync.cluster.lost.broadcasts", source, lost)
                 .description("Room broadcasts the other nodes missed because Redis was unavailable")
+                .register(registry);
+    }
+
+    /**
+     * Registers {@code notesync_output_held_bytes} and {@code notesync_output_budget_bytes} (what the
+     * server holds for peers that have not taken it, and the most it may), and
+     * {@code notesync_sockets_cut_off_total{reason}}: {@code slow-consumer} for a socket over its own
+     * bound, {@code over-budget} for the largest holders cut off when everything held was over the budget.
+     */
+    public <T> void outputHeld(T source, ToDoubleFunction<T> held, ToDoubleFunction<T> budget,
+                               ToDoubleFunction<T> slowConsumers, ToDoubleFunction<T> overBudget) {
+        Gauge.builder("notesync.output.held", source, held)
+                .description("Bytes held for peers that have not taken them (unsent socket output, queued polling packets)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("notesync.output.budget", source, budget)
+                .description("The most the server holds for peers before it cuts off the largest holders")
+                .baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("notesync.sockets.cut.off", source, slowConsumers)
+                .description("Sockets and connections disconnected for what they held unread")
+                .tag("reason", "slow-consumer")
+                .register(registry);
+        FunctionCounter.builder("notesync.sockets.cut.off", source, overBudget)
+                .description("Sockets and connections disconnected for what they held unread")
+                .tag("reason", "over-budget")
                 .register(registry);
     }
 

@@ -3,6 +3,7 @@ package io.notesync.socket;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.Transport;
 import io.notesync.auth.TokenRejection;
+import io.notesync.logging.LogFields;
 import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +140,10 @@ final class AuthenticatedSockets {
             renew(socket, socket.expiresAt());
             return;
         }
-        log.info("socket {} of user {} disconnected: token expired", socket.client().getSessionId(), LogText.of(socket.username()));
+        try (LogFields fields = LogFields.socket(socket.username(), socket.client().getSessionId())
+                .with(LogFields.OUTCOME, TokenRejection.EXPIRED.wireName())) {
+            log.info("socket {} of user {} disconnected: token expired", socket.client().getSessionId(), LogText.of(socket.username()));
+        }
         socket.client().sendEvent(Answer.INVALID_TOKEN,
                 Answer.invalidTokenBody(TokenRejection.EXPIRED, "the access token has expired; refresh and reconnect"));
         close(socket.client());
