@@ -6,6 +6,7 @@ import com.mongodb.ServerAddress;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
 import io.notesync.notes.Note;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
@@ -45,7 +46,11 @@ class NoteWriterTest {
 
     private static final long DEADLINE_S = 30;
 
-    /** A packets collection that records each insertMany's _ids and blocks it until released. */
+    /**
+     * A packets collection that records each insertMany's _ids and blocks it until released. It
+     * takes only unordered writes: an ordered one stops at a batch's first duplicate, and the
+     * packets after it would be confirmed without ever being inserted (the fake cannot tell which).
+     */
     private static final class HeldCollection {
         final BlockingQueue<List<String>> writes = new LinkedBlockingQueue<>();
         final Semaphore releases = new Semaphore(0);
@@ -63,6 +68,10 @@ class NoteWriterTest {
                             ids.add(((Document) document).getString("_id"));
                         }
                         writes.add(ids);
+                        if (args.length < 2 || !(args[1] instanceof InsertManyOptions options) || options.isOrdered()) {
+                            throw new AssertionError("insertMany must be unordered (InsertManyOptions.ordered(false)), got "
+                                    + (args.length < 2 ? "no options" : args[1]));
+                        }
                         if (!releases.tryAcquire(DEADLINE_S, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("the test never released this write");
                         }
