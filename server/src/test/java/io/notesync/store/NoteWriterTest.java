@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -47,12 +48,13 @@ class NoteWriterTest {
     private static final long DEADLINE_S = 30;
 
     /**
-     * A packets collection that records each insertMany's _ids and blocks it until released. It
-     * takes only unordered writes: an ordered one stops at a batch's first duplicate, and the
-     * packets after it would be confirmed without ever being inserted (the fake cannot tell which).
+     * A packets collection that records each insertMany's _ids and blocks it until released. Every
+     * write must be unordered (nextWrite() checks): an ordered one stops at a batch's first
+     * duplicate, and the packets after it would be confirmed without ever being inserted.
      */
     private static final class HeldCollection {
         final BlockingQueue<List<String>> writes = new LinkedBlockingQueue<>();
+        final List<String> orderedWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Semaphore releases = new Semaphore(0);
         volatile Function<List<String>, RuntimeException> failure = ids -> null;
 
@@ -69,8 +71,7 @@ class NoteWriterTest {
                         }
                         writes.add(ids);
                         if (args.length < 2 || !(args[1] instanceof InsertManyOptions options) || options.isOrdered()) {
-                            throw new AssertionError("insertMany must be unordered (InsertManyOptions.ordered(false)), got "
-                                    + (args.length < 2 ? "no options" : args[1]));
+                            orderedWrites.add(args.length < 2 ? "no options" : String.valueOf(args[1]));
                         }
                         if (!releases.tryAcquire(DEADLINE_S, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("the test never released this write");
@@ -86,6 +87,7 @@ class NoteWriterTest {
         List<String> nextWrite() throws InterruptedException {
             List<String> ids = writes.poll(DEADLINE_S, TimeUnit.SECONDS);
             assertNotNull(ids, "no write started");
+            assertTrue(orderedWrites.isEmpty(), "insertMany must be unordered (InsertManyOptions.ordered(false)); got " + orderedWrites);
             return ids;
         }
     }
