@@ -18,18 +18,27 @@ const sender = io(url, options);
 const otherTab = io(url, options);
 const sockets = [sender, otherTab];
 
+// A refused token is accepted, answered with invalidToken, then disconnected: whichever socket
+// hears a refusal or loses its connection ends the run with the server's reason.
+let done = false;
+const refused = new Promise((_, reject) => {
+  for (const socket of sockets) {
+    socket.on('connect_error', (err) => reject(new Error(`connect_error: ${err.message}`)));
+    socket.on('invalidToken', (body) => reject(new Error(`invalidToken: ${JSON.stringify(body)}`)));
+    socket.on('packetError', (body) => reject(new Error(`packetError: ${JSON.stringify(body)}`)));
+    socket.on('disconnect', (reason) => done || reject(new Error(`disconnected: ${reason}`)));
+  }
+});
+refused.catch(() => {});
+
 function connected(socket) {
-  return new Promise((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', (err) => reject(new Error(`connect_error: ${err.message}`)));
-    socket.once('invalidToken', (body) => reject(new Error(`invalidToken: ${JSON.stringify(body)}`)));
-  });
+  return new Promise((resolve) => socket.once('connect', resolve));
 }
 
 function within(ms, promise, what) {
   let timer;
   const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, refused, timeout]).finally(() => clearTimeout(timer));
 }
 
 try {
@@ -40,11 +49,7 @@ try {
     notes: [{ text: 'the chorus starts here', timestamp: 42.5 }],
   };
   const forwarded = new Promise((resolve) => otherTab.on('fPacket', (body) => body.packetId === packet.packetId && resolve(body)));
-  const confirmed = new Promise((resolve, reject) => {
-    sender.on('confirmation', (body) => body.packetId === packet.packetId && resolve(body));
-    sender.on('packetError', (body) => reject(new Error(`packetError: ${JSON.stringify(body)}`)));
-    sender.on('invalidToken', (body) => reject(new Error(`invalidToken: ${JSON.stringify(body)}`)));
-  });
+  const confirmed = new Promise((resolve) => sender.on('confirmation', (body) => body.packetId === packet.packetId && resolve(body)));
   sender.emit('packet', packet);
   console.log('confirmation', JSON.stringify(await within(WAIT_MS, confirmed, 'confirmation')));
   console.log('fPacket', JSON.stringify(await within(WAIT_MS, forwarded, 'fPacket on the second socket')));
@@ -52,5 +57,6 @@ try {
   console.error(`send-note: ${err.message}`);
   process.exitCode = 1;
 } finally {
+  done = true;
   sockets.forEach((socket) => socket.disconnect());
 }

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import static io.notesync.protocol.JavaClient.packet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -118,10 +120,18 @@ class ClusterTest {
                 JSONObject again = aOnTwo.emitWithAck("packet", packet("two-nodes-1", VIDEO, "  across nodes ", 3))
                         .get(5, TimeUnit.SECONDS);
                 assertEquals("duplicate", again.getString("status"), again.toString());
-                for (JavaClient socket : List.of(sender, aOnOne, aOnTwo, bOnOne, bOnTwo)) {
-                    assertFalse(socket.receives("fPacket", 300), "a duplicate was broadcast again");
+                // The control: a new packet through the same node travels the same way; it is the
+                // first fPacket the other sockets get, so a rebroadcast duplicate would have come first.
+                JSONObject control = aOnTwo.emitWithAck("packet", packet("two-nodes-2", VIDEO, "the control", 4))
+                        .get(5, TimeUnit.SECONDS);
+                assertEquals("stored", control.getString("status"), control.toString());
+                for (JavaClient socket : List.of(sender, aOnOne)) {
+                    assertEquals("two-nodes-2", socket.nextObject("fPacket").getString("packetId"), "a duplicate was broadcast again");
                 }
-                assertEquals(List.of("across nodes"), NotesApi.texts(two.url(), two.token(a), VIDEO));
+                for (JavaClient socket : List.of(aOnTwo, bOnOne, bOnTwo)) {
+                    assertFalse(socket.receives("fPacket", 0), "a duplicate, its own packet or another user's was forwarded");
+                }
+                assertEquals(List.of("across nodes", "the control"), NotesApi.texts(two.url(), two.token(a), VIDEO));
             }
         }
     }
@@ -136,12 +146,13 @@ class ClusterTest {
             try (JavaClient aOnOne = JavaClient.connected(one.url(), one.token(a), WS);
                  JavaClient aOnTwo = JavaClient.connected(two.url(), two.token(a), WS);
                  JavaClient bOnTwo = JavaClient.connected(two.url(), two.token(b), WS)) {
-                JSONObject ack = aOnOne.emitWithAck("packet", packet("edit-1", VIDEO, "tpyo", 3, "gone soon", 4))
+                JSONObject ack = aOnOne.emitWithAck("packet", packet("edit-1", VIDEO, "tpyo", 3, "gone soon", 4, "the control", 5))
                         .get(5, TimeUnit.SECONDS);
                 assertEquals("stored", ack.getString("status"), ack.toString());
                 var notes = NotesApi.notes(one.url(), one.token(a), VIDEO);
                 String first = notes.getJSONObject(0).getString("id");
                 String second = notes.getJSONObject(1).getString("id");
+                String third = notes.getJSONObject(2).getString("id");
 
                 assertEquals(200, NotesApi.edit(one.url(), one.token(a), first, "typo").statusCode());
                 assertEquals(204, NotesApi.delete(one.url(), one.token(a), second).statusCode());
@@ -151,12 +162,51 @@ class ClusterTest {
                     assertEquals("typo", updated.getJSONObject("note").getString("text"));
                     JSONObject deleted = socket.nextObject("noteDeleted");
                     assertEquals(second, deleted.getString("id"));
-                    assertFalse(socket.receives("noteUpdated", 300), "noteUpdated came twice");
-                    assertFalse(socket.receives("noteDeleted", 0), "noteDeleted came twice");
+                }
+                // The control: another edit and delete travel the same way; they are the next events
+                // each socket gets, so a second copy of the first ones would have come before them.
+                assertEquals(200, NotesApi.edit(one.url(), one.token(a), first, "typo, fixed").statusCode());
+                assertEquals(204, NotesApi.delete(one.url(), one.token(a), third).statusCode());
+                for (JavaClient socket : List.of(aOnOne, aOnTwo)) {
+                    assertEquals("typo, fixed", socket.nextObject("noteUpdated").getJSONObject("note").getString("text"),
+                            "noteUpdated came twice");
+                    assertEquals(third, socket.nextObject("noteDeleted").getString("id"), "noteDeleted came twice");
                 }
                 assertFalse(bOnTwo.receives("noteUpdated", 0), "user B got user A's noteUpdated");
                 assertFalse(bOnTwo.receives("noteDeleted", 0), "user B got user A's noteDeleted");
-                assertEquals(List.of("typo"), NotesApi.texts(two.url(), two.token(a), VIDEO));
+                assertEquals(List.of("typo, fixed"), NotesApi.texts(two.url(), two.token(a), VIDEO));
+            }
+        }
+    }
+
+    @Test
+    void logOutEverywhereOnOneNodeEndsTheUsersSocketsOnEveryNodeWithin2sEvenWithRedisDown() throws Exception {
+        try (TestServer one = TestServer.start(node(Map.of("auth.passwordHashCost", "4")));
+             TestServer two = TestServer.start(node(Map.of()))) {
+            String user = "cluster-revoked";
+            one.addUser(user, "cluster-revoked-password");
+            AccountApi.Session session = AccountApi.login(one.url(), user, "cluster-revoked-password");
+            Instant loggedIn = Instant.now();
+            try (JavaClient onOne = JavaClient.connected(one.url(), session.accessToken(), WS);
+                 JavaClient onTwo = JavaClient.connected(two.url(), two.token(user), WS);
+                 JavaClient otherUser = JavaClient.connected(two.url(), two.token("cluster-bystander"), WS)) {
+                AccountApi.awaitNextSecond(loggedIn);
+                redis.down();
+                try {
+                    assertEquals(204, AccountApi.logoutAll(one.url(), session).statusCode());
+                    for (JavaClient socket : List.of(onOne, onTwo)) {
+                        Object revoked = socket.queue("invalidToken").poll(2, TimeUnit.SECONDS);
+                        assertNotNull(revoked, "no invalidToken within 2 s; " + socket.state());
+                        assertEquals("revoked", ((JSONObject) revoked).getString("reason"));
+                        assertEquals("io server disconnect", socket.next(io.socket.client.Socket.EVENT_DISCONNECT));
+                    }
+                    assertTrue(otherUser.connected(), "another user's socket stays");
+                    try (JavaClient fresh = JavaClient.connected(two.url(), two.token(user), WS)) {
+                        assertTrue(fresh.connected(), "a token issued after the revocation connects");
+                    }
+                } finally {
+                    redis.up();
+                }
             }
         }
     }

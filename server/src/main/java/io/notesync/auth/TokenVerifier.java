@@ -17,6 +17,7 @@ import io.notesync.logging.LogText;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.regex.Pattern;
@@ -31,14 +32,23 @@ public final class TokenVerifier {
     private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FALLBACK_USERNAME_CLAIM = "sub";
+    public static final String REVOKED_MESSAGE =
+            "the access token was revoked (a password change, log out everywhere, or the account's removal); refresh or log in again";
     /** docs/protocol.md: a longer username is not usable. */
     public static final int MAX_USERNAME_LENGTH = 256;
 
     private final String algorithm;
     private final String usernameClaim;
     private final JwtParser parser;
+    private final Revocations revocations;
 
     public TokenVerifier(NotesyncConfig.Auth auth, SigningKeys keys, Clock clock) {
+        this(auth, keys, clock, null);
+    }
+
+    /** @param revocations each user's revocation moment; null: none is ever revoked (tools, tests) */
+    public TokenVerifier(NotesyncConfig.Auth auth, SigningKeys keys, Clock clock, Revocations revocations) {
+        this.revocations = revocations;
         this.algorithm = auth.algorithm();
         this.usernameClaim = auth.usernameClaim();
         JwtParserBuilder builder = keys.verifying(Jwts.parser())
@@ -104,8 +114,17 @@ public final class TokenVerifier {
         if (unusable != null) {
             return new TokenCheck.Rejected(TokenRejection.INVALID, unusable);
         }
-        Date issuedAt = claims.getIssuedAt();
-        return new TokenCheck.Valid(name, expiration.toInstant(), issuedAt == null ? null : issuedAt.toInstant());
+        Date iat = claims.getIssuedAt();
+        Instant issuedAt = iat == null ? null : iat.toInstant();
+        if (isRevoked(name, issuedAt)) {
+            return new TokenCheck.Rejected(TokenRejection.REVOKED, REVOKED_MESSAGE);
+        }
+        return new TokenCheck.Valid(name, expiration.toInstant(), issuedAt);
+    }
+
+    /** docs/protocol.md "Accounts": a token issued before its user's revocation moment, or without iat once there is one. */
+    public boolean isRevoked(String username, Instant issuedAt) {
+        return revocations != null && revocations.revokes(username, issuedAt);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.notesync.config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -78,6 +79,8 @@ final class ConfigValidator {
         validateCookie(config.cookie());
         validateHttp(config.http());
         validateMetrics(config.metrics());
+        require(config.logging().format() != null && List.of("text", "json").contains(config.logging().format()),
+                "logging.format", "must be text or json");
     }
 
     /** Long enough not to be guessed; visible ASCII, since it travels in an HTTP header. */

@@ -18,7 +18,8 @@ public record NotesyncConfig(
         Login login,
         Cookie cookie,
         Http http,
-        Metrics metrics) {
+        Metrics metrics,
+        Logging logging) {
 
     public record Server(String host, int port, long shutdownTimeoutMs, Tls tls) {
         public Duration shutdownTimeout() {
@@ -152,5 +153,9 @@ public record NotesyncConfig(
 
     /** {@code token} null: /metrics is off; set, it is served to {@code Authorization: Bearer <token>} only. */
     public record Metrics(String token) {
+    }
+
+    /** {@code format}: {@code text} (lines for people, the default) or {@code json} (one object per line). */
+    public record Logging(String format) {
     }
 }

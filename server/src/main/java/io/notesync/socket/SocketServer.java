@@ -11,6 +11,7 @@ import io.notesync.engine.SocketEngine;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
+import io.notesync.logging.LogFields;
 import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,9 @@ public final class SocketServer implements AutoCloseable {
                 sockets.close(client);
                 gate.forget(client);
                 if (socket != null) {
-                    log.info("socket {} of user {} disconnected", client.getSessionId(), LogText.of(socket.username()));
+                    try (LogFields fields = LogFields.socket(socket.username(), client.getSessionId())) {
+                        log.info("socket {} of user {} disconnected", client.getSessionId(), LogText.of(socket.username()));
+                    }
                 }
             }
         });
@@ -107,6 +110,14 @@ public final class SocketServer implements AutoCloseable {
     /** What the server holds for peers that have not taken it, and who was cut off for it. */
     public io.notesync.engine.OutputBudget outputBudget() {
         return engine.outputBudget();
+    }
+
+    /**
+     * Ends this node's sockets of {@code username} whose token was issued before {@code epochSecond}
+     * ({@code invalidToken revoked} and a server disconnect). Safe from any thread.
+     */
+    public int revoke(String username, long epochSecond) {
+        return sockets.revoke(username, epochSecond);
     }
 
     public int connectedSockets() {

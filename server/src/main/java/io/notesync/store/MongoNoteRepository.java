@@ -19,6 +19,7 @@ import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredNote;
 import io.notesync.notes.StoredPacket;
+import io.notesync.notes.VideoExport;
 import io.notesync.notes.VideoSummary;
 import org.bson.types.ObjectId;
 import org.bson.Document;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static io.notesync.store.PacketDocuments.CHANGED_AT;
 import static io.notesync.store.PacketDocuments.DELETED_COUNT;
@@ -196,6 +198,53 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
             throw new StorageUnavailableException("cannot read videos: " + e.getMessage(), e);
         }
         return videos;
+    }
+
+    /**
+     * The user's video keys first (one aggregation, small: a key and a URL per video), then one
+     * {@link #read} per video, so at most one video's notes are in memory at a time.
+     */
+    @Override
+    public void exportAll(String username, Consumer<VideoExport> sink) {
+        List<Document> videos = new ArrayList<>();
+        try {
+            packets.aggregate(List.of(
+                    Aggregates.match(Filters.eq(USER, username)),
+                    Aggregates.group("$" + VIDEO_KEY, Accumulators.first(VIDEO_URL, "$" + VIDEO_URL)),
+                    Aggregates.sort(Sorts.ascending("_id")))).into(videos);
+        } catch (MongoException e) {
+            throw new StorageUnavailableException("cannot read videos: " + e.getMessage(), e);
+        }
+        for (Document video : videos) {
+            List<StoredNote> live = new ArrayList<>();
+            for (StoredNote note : read(username, video.getString("_id"), null)) {
+                if (!note.deleted()) {
+                    live.add(note);
+                }
+            }
+            if (!live.isEmpty()) {
+                sink.accept(new VideoExport(video.getString("_id"), video.getString(VIDEO_URL), live));
+            }
+        }
+    }
+
+    @Override
+    public long removeAllOf(String username) {
+        try {
+            long live = 0;
+            for (Document counted : packets.aggregate(List.of(
+                    Aggregates.match(Filters.eq(USER, username)),
+                    Aggregates.project(new Document("count", new Document("$subtract", List.of(
+                            new Document("$size", "$" + NOTES),
+                            new Document("$ifNull", List.of("$" + DELETED_COUNT, 0)))))),
+                    Aggregates.group(null, Accumulators.sum("count", "$count"))))) {
+                live = ((Number) counted.get("count")).longValue();
+            }
+            packets.deleteMany(Filters.eq(USER, username));
+            return live;
+        } catch (MongoException e) {
+            throw new StorageUnavailableException("cannot remove the notes: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -69,6 +69,20 @@ public final class MongoRefreshTokenRepository implements RefreshTokenRepository
                 Updates.set(REVOKED_AT, Date.from(at))));
     }
 
+    /** A scan of the families on the embedded store (USER is not its _id); rare: an account change. */
+    @Override
+    public void revokeAllOf(String username, Instant at) {
+        run(() -> families.updateMany(Filters.and(Filters.eq(USER, username), Filters.eq(REVOKED_AT, null)),
+                Updates.set(REVOKED_AT, Date.from(at))));
+    }
+
+    @Override
+    public long deleteAllOf(String username) {
+        long deleted = call(() -> tokens.deleteMany(Filters.eq(USER, username)).getDeletedCount());
+        run(() -> families.deleteMany(Filters.eq(USER, username)));
+        return deleted;
+    }
+
     @Override
     public void insert(StoredToken token) {
         run(() -> tokens.insertOne(new Document("_id", token.hash()).append(FAMILY, token.family())
