@@ -1,6 +1,7 @@
 package io.notesync.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -81,6 +82,17 @@ public final class NotesyncMetrics implements PacketStats, AutoCloseable {
                 .register(registry);
         Gauge.builder("notesync.cluster.lost.broadcasts", source, lost)
                 .description("Room broadcasts the other nodes missed because Redis was unavailable")
+                .register(registry);
+    }
+
+    /**
+     * Registers {@code notesync_store_documents_examined_total}: documents the embedded store's
+     * queries examined. It grows with what each request reads; a request that made it grow by the
+     * size of a collection scanned that collection.
+     */
+    public <T> void storeDocumentsExamined(T source, ToDoubleFunction<T> examined) {
+        FunctionCounter.builder("notesync.store.documents.examined", source, examined)
+                .description("Documents the embedded store's queries examined")
                 .register(registry);
     }
 

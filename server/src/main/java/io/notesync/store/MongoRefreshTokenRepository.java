@@ -1,6 +1,8 @@
 package io.notesync.store;
 
+import com.mongodb.ErrorCategory;
 import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -12,12 +14,15 @@ import io.notesync.storage.StorageUnavailableException;
 import org.bson.Document;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 
 /**
  * Refresh tokens in {@code refreshTokens} ({@code _id}: the token's SHA-256) and their families in
- * {@code refreshFamilies} ({@code _id}: a random id). Every check is an equality on {@code _id};
- * rotation is one conditional update, so of two concurrent refreshes exactly one rotates. Expired
+ * {@code refreshFamilies} ({@code _id}: a random id). Every request's query is an equality (or
+ * {@code $in}) on {@code _id}, so its cost is one user's tokens on the embedded store too;
+ * rotation is one insert of a marker ({@link #markRotated}), so of two concurrent refreshes
+ * exactly one rotates. Expired
  * documents are deleted by {@link #deleteExpired} (no TTL index: the embedded store has none).
  */
 public final class MongoRefreshTokenRepository implements RefreshTokenRepository {
@@ -57,6 +62,7 @@ public final class MongoRefreshTokenRepository implements RefreshTokenRepository
         run(() -> families.updateOne(Filters.eq("_id", family), Updates.max(EXPIRES_AT, Date.from(expiresAt))));
     }
 
+    /** By {@code _id}; a family revoked already keeps its first moment (two revokers racing both write "revoked"). */
     @Override
     public boolean isFamilyRevoked(String family) {
         Document found = call(() -> families.find(Filters.eq("_id", family)).first());
@@ -65,8 +71,10 @@ public final class MongoRefreshTokenRepository implements RefreshTokenRepository
 
     @Override
     public void revokeFamily(String family, Instant at) {
-        run(() -> families.updateOne(Filters.and(Filters.eq("_id", family), Filters.eq(REVOKED_AT, null)),
-                Updates.set(REVOKED_AT, Date.from(at))));
+        Document found = call(() -> families.find(Filters.eq("_id", family)).projection(new Document(REVOKED_AT, 1)).first());
+        if (found != null && found.get(REVOKED_AT) == null) {
+            run(() -> families.updateOne(Filters.eq("_id", family), Updates.set(REVOKED_AT, Date.from(at))));
+        }
     }
 
     @Override
@@ -76,22 +84,58 @@ public final class MongoRefreshTokenRepository implements RefreshTokenRepository
                 .append(ROTATED_AT, null)));
     }
 
+    /** The token and its rotation marker, in one {@code $in} on {@code _id}. */
     @Override
     public StoredToken find(String hash) {
-        Document found = call(() -> tokens.find(Filters.eq("_id", hash)).first());
+        Document found = null;
+        Date rotatedAt = null;
+        for (Document document : call(() -> tokens.find(Filters.in("_id", hash, rotationId(hash))).into(new ArrayList<>()))) {
+            if (hash.equals(document.getString("_id"))) {
+                found = document;
+            } else {
+                rotatedAt = document.getDate(ROTATED_AT);
+            }
+        }
         if (found == null) {
             return null;
         }
-        Date rotatedAt = found.getDate(ROTATED_AT);
+        if (rotatedAt == null) {
+            // Rotated before markers existed (the older layout marked the token itself).
+            rotatedAt = found.getDate(ROTATED_AT);
+        }
         return new StoredToken(found.getString("_id"), found.getString(FAMILY), found.getString(USER),
                 found.getDate(EXPIRES_AT).toInstant(), rotatedAt == null ? null : rotatedAt.toInstant());
     }
 
+    /**
+     * The compare-and-set of a rotation is the insert of its marker, {@code _id} "rotated:" + hash:
+     * exactly one caller inserts it. (A filter on {@code rotatedAt} as well as {@code _id} would be
+     * served by the {@code _id} index on a real MongoDB, but would scan every token on the embedded
+     * store.) The marker expires with the token, so the sweep removes both.
+     */
     @Override
     public boolean markRotated(String hash, Instant at, String successorHash) {
-        return call(() -> tokens.updateOne(Filters.and(Filters.eq("_id", hash), Filters.eq(ROTATED_AT, null)),
-                Updates.combine(Updates.set(ROTATED_AT, Date.from(at)), Updates.set(SUCCESSOR, successorHash)))
-                .getModifiedCount() == 1);
+        Document token = call(() -> tokens.find(Filters.eq("_id", hash)).projection(new Document(EXPIRES_AT, 1)).first());
+        if (token == null) {
+            return false;
+        }
+        try {
+            tokens.insertOne(new Document("_id", rotationId(hash)).append(ROTATED_AT, Date.from(at))
+                    .append(SUCCESSOR, successorHash).append(EXPIRES_AT, token.getDate(EXPIRES_AT)));
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return false;
+            }
+            throw new StorageUnavailableException("refresh tokens: " + e.getMessage(), e);
+        } catch (MongoException e) {
+            throw new StorageUnavailableException("refresh tokens: " + e.getMessage(), e);
+        }
+    }
+
+    /** Token ids are hex SHA-256 hashes, so no token has this id. */
+    private static String rotationId(String hash) {
+        return "rotated:" + hash;
     }
 
     @Override

@@ -1,0 +1,168 @@
+package io.notesync.protocol;
+
+import io.socket.engineio.client.transports.WebSocket;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.notesync.protocol.JavaClient.packet;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One user's requests read that user's documents, not the store's: each is measured by how many
+ * documents the embedded store's queries examined while it ran ({@code
+ * notesync_store_documents_examined_total}), with other users' packets, notes and refresh tokens
+ * in the store. A query the store cannot serve by index examines a whole collection, hundreds of
+ * documents here; by {@code _id}, a handful.
+ */
+class StoreReadsTest {
+
+    private static final String METRICS_TOKEN = "store-reads-metrics-token-0123456789";
+    private static final String READER = "reader";
+    private static final String PASSWORD = "reader-password-1";
+    private static final int OTHER_USERS = 5;
+    private static final int PACKETS_EACH = 40;
+    /** Each login of another user leaves a refresh token (and family) in the store. */
+    private static final int LOGINS_EACH = 5;
+    /** The reader's own documents touched by one request: at most 6 were seen; other users' are hundreds. */
+    private static final long OWN_DOCUMENTS_BOUND = 12;
+    private static final String VIDEO = "https://vimeo.com/100";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void seed() throws Exception {
+        server = TestServer.start(Map.of("metrics.token", METRICS_TOKEN, "auth.passwordHashCost", "4",
+                "auth.refreshCleanupIntervalSeconds", "86400"));
+        server.addUser(READER, PASSWORD);
+        for (int u = 0; u < OTHER_USERS; u++) {
+            String user = "other-" + u;
+            server.addUser(user, PASSWORD);
+            for (int i = 0; i < LOGINS_EACH; i++) {
+                assertEquals(200, login(user).statusCode());
+            }
+            try (JavaClient client = JavaClient.connected(server.url(), server.token(user), WebSocket.NAME)) {
+                List<CompletableFuture<JSONObject>> acks = new ArrayList<>();
+                for (int p = 0; p < PACKETS_EACH; p++) {
+                    acks.add(client.emitWithAck("packet", packet(user + "-" + p, "https://vimeo.com/" + (100 + p % 3),
+                            "a", 1, "b", 2, "c", 3)));
+                }
+                for (CompletableFuture<JSONObject> ack : acks) {
+                    assertTrue(ack.get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS).getBoolean("ok"));
+                }
+            }
+        }
+        try (JavaClient reader = JavaClient.connected(server.url(), server.token(READER), WebSocket.NAME)) {
+            for (int p = 0; p < 3; p++) {
+                assertTrue(reader.emitWithAck("packet", packet("r-" + p, VIDEO, "mine " + p, p, "also " + p, p + 0.5))
+                        .get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS).getBoolean("ok"));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void readingTheNotesOfAVideoExaminesOnlyTheReadersDocuments() throws Exception {
+        HttpResponse<String> response = examinedAtMostOwn("GET /api/notes", () -> get("/api/notes?videoUrl=" + encode(VIDEO)));
+        assertEquals(6, new JSONObject(response.body()).getJSONArray("notes").length());
+    }
+
+    @Test
+    void catchingUpSinceACursorExaminesOnlyTheReadersDocuments() throws Exception {
+        String cursor = new JSONObject(get("/api/notes?videoUrl=" + encode(VIDEO)).body()).getString("cursor");
+        HttpResponse<String> response = examinedAtMostOwn("GET /api/notes?since",
+                () -> get("/api/notes?videoUrl=" + encode(VIDEO) + "&since=" + cursor));
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    @Test
+    void listingVideosExaminesOnlyTheReadersDocuments() throws Exception {
+        HttpResponse<String> response = examinedAtMostOwn("GET /api/videos", () -> get("/api/videos"));
+        JSONArray videos = new JSONObject(response.body()).getJSONArray("videos");
+        assertEquals(1, videos.length());
+        assertEquals(6, videos.getJSONObject(0).getInt("noteCount"));
+    }
+
+    @Test
+    void editingAndDeletingANoteExamineOnlyTheReadersDocuments() throws Exception {
+        JSONArray notes = new JSONObject(get("/api/notes?videoUrl=" + encode(VIDEO)).body()).getJSONArray("notes");
+        String edited = notes.getJSONObject(0).getString("id");
+        String deleted = notes.getJSONObject(1).getString("id");
+        HttpResponse<String> edit = examinedAtMostOwn("PATCH", () -> NotesApi.edit(server.url(), server.token(READER), edited, "changed"));
+        assertEquals(200, edit.statusCode(), edit.body());
+        HttpResponse<String> delete = examinedAtMostOwn("DELETE", () -> NotesApi.delete(server.url(), server.token(READER), deleted));
+        assertEquals(204, delete.statusCode(), delete.body());
+    }
+
+    @Test
+    void loggingInAndRefreshingExamineOnlyTheReadersDocuments() throws Exception {
+        HttpResponse<String> login = examinedAtMostOwn("POST /auth/login", () -> login(READER));
+        assertEquals(200, login.statusCode(), login.body());
+        String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> refreshed = examinedAtMostOwn("POST /refresh", () -> HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/refresh")).header("Cookie", cookie)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+    }
+
+    @FunctionalInterface
+    private interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    private static HttpResponse<String> examinedAtMostOwn(String what, Request request) throws Exception {
+        long before = examined();
+        HttpResponse<String> response = request.send();
+        long examined = examined() - before;
+        assertTrue(examined <= OWN_DOCUMENTS_BOUND, what + " examined " + examined + " documents; the store holds "
+                + OTHER_USERS * PACKETS_EACH + " packets and " + OTHER_USERS * LOGINS_EACH + " refresh tokens of other users");
+        System.out.println(what + " examined " + examined + " documents");
+        return response;
+    }
+
+    private static long examined() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher matcher = Pattern.compile("(?m)^notesync_store_documents_examined_total ([0-9.eE+-]+)$").matcher(response.body());
+        assertTrue(matcher.find(), "no notesync_store_documents_examined_total in /metrics");
+        return (long) Double.parseDouble(matcher.group(1));
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Authorization", "Bearer " + server.token(READER)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> login(String user) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JSONObject().put("username", user).put("password", PASSWORD).toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
