@@ -44,7 +44,6 @@ class StoreReadsTest {
     /** The reader's own documents touched by one request: at most 6 were seen; other users' are hundreds. */
     private static final long OWN_DOCUMENTS_BOUND = 12;
     private static final String VIDEO = "https://vimeo.com/100";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static TestServer server;
 
@@ -121,7 +120,7 @@ class StoreReadsTest {
         HttpResponse<String> login = examinedAtMostOwn("POST /auth/login", () -> login(READER));
         assertEquals(200, login.statusCode(), login.body());
         String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
-        HttpResponse<String> refreshed = examinedAtMostOwn("POST /refresh", () -> HTTP.send(
+        HttpResponse<String> refreshed = examinedAtMostOwn("POST /refresh", () -> http().send(
                 HttpRequest.newBuilder(URI.create(server.url() + "/refresh")).header("Cookie", cookie)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
         assertEquals(200, refreshed.statusCode(), refreshed.body());
@@ -143,7 +142,7 @@ class StoreReadsTest {
     }
 
     private static long examined() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+        HttpResponse<String> response = http().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
                 .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         Matcher matcher = Pattern.compile("(?m)^notesync_store_documents_examined_total ([0-9.eE+-]+)$").matcher(response.body());
         assertTrue(matcher.find(), "no notesync_store_documents_examined_total in /metrics");
@@ -151,15 +150,23 @@ class StoreReadsTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path))
+        return http().send(HttpRequest.newBuilder(URI.create(server.url() + path))
                 .header("Authorization", "Bearer " + server.token(READER)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> login(String user) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/login"))
+        return http().send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/login"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(new JSONObject().put("username", user).put("password", PASSWORD).toString()))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A client per request: the server closes every HTTP connection a few seconds after it opened,
+     * and a reused one may be closing as the next request goes out (the connection timer's issue).
+     */
+    private static HttpClient http() {
+        return HttpClient.newHttpClient();
     }
 
     private static String encode(String value) {

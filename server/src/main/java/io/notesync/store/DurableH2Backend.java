@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * about once a second after the reply has gone out, so a {@code kill -9} loses writes the client
  * was told were stored (STACK.md: 2,000 to 3,500 of 5,000 survived). One commit per write command
  * keeps every acknowledged write; the note writer sends one command per batch, so that is one
- * commit per batch, not per note.
+ * commit per batch, not per note. A write sent with {@code j: false} is not committed on its own
+ * (see {@link #unjournaled}).
  *
  * <p>It also counts the documents its queries examine ({@link #documentsExamined()}, the metric
  * {@code notesync_store_documents_examined_total}): a query served by an index examines the
@@ -59,10 +60,20 @@ final class DurableH2Backend extends H2Backend {
     public Document handleMessage(MongoMessage message) {
         Document reply = super.handleMessage(message);
         String command = message.getDocument().keySet().iterator().next();
-        if (WRITE_COMMANDS.contains(command)) {
+        if (WRITE_COMMANDS.contains(command) && !unjournaled(message.getDocument())) {
             commit();
         }
         return reply;
+    }
+
+    /**
+     * A write sent with {@code j: false} is left for the next journaled write's commit, which
+     * includes it (one MVStore commit stores every change made before it): the way a real
+     * MongoDB's journal makes a {@code j: false} write durable with the next {@code j: true} one.
+     */
+    private static boolean unjournaled(Document command) {
+        Object concern = command.get("writeConcern");
+        return concern instanceof Document writeConcern && Boolean.FALSE.equals(writeConcern.get("j"));
     }
 
     @Override

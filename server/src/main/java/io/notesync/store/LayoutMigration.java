@@ -58,10 +58,10 @@ public final class LayoutMigration {
     private final UserChanges changes;
     private final String node = UUID.randomUUID().toString();
 
-    private LayoutMigration(MongoDatabase database, long timeoutMs) {
+    private LayoutMigration(MongoDatabase database, long timeoutMs, boolean exclusive) {
         this.meta = database.getCollection(NoteLayout.META);
         this.packets = database.getCollection(NoteLayout.PACKETS);
-        this.changes = new UserChanges(database, timeoutMs);
+        this.changes = new UserChanges(database, exclusive ? 0 : timeoutMs, timeoutMs);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class LayoutMigration {
      */
     public static void ensure(MongoDatabase database, long timeoutMs, boolean exclusive) {
         try {
-            new LayoutMigration(database, timeoutMs).run(exclusive);
+            new LayoutMigration(database, timeoutMs, exclusive).run(exclusive);
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot migrate the note layout: " + e.getMessage(), e);
         }

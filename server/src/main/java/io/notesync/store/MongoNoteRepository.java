@@ -63,9 +63,9 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         this.connection = connection;
         this.packets = connection.database().getCollection(COLLECTION);
         this.videos = connection.database().getCollection(NoteLayout.VIDEOS);
-        this.changes = new UserChanges(connection.database(), config.timeoutMs());
+        this.changes = new UserChanges(connection.database(), config.timeoutMs(), config.timeoutMs());
         dropOldIndexes();
-        this.writer = new NoteWriter(packets, changes::link, writerConfig.maxBatchPackets(), writerConfig.inFlightBatches());
+        this.writer = new NoteWriter(UserChanges.unjournaled(packets), changes::link, writerConfig.maxBatchPackets(), writerConfig.inFlightBatches());
     }
 
     /**

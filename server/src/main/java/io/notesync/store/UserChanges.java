@@ -94,18 +94,36 @@ final class UserChanges {
     private final MongoCollection<Document> changes;
     private final String node = UUID.randomUUID().toString();
     private final long leaseMs;
+    private final long lockWaitMs;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
-    UserChanges(MongoDatabase database, long leaseMs) {
-        this.packets = database.getCollection(NoteLayout.PACKETS);
+    /**
+     * @param leaseMs how long a change another process claimed is left to it (0 when no other
+     *                process can use this store: a change found unapplied is then a crashed run's)
+     * @param lockWaitMs how long a caller waits for another thread's change of the same user
+     */
+    UserChanges(MongoDatabase database, long leaseMs, long lockWaitMs) {
+        this.packets = unjournaled(database.getCollection(NoteLayout.PACKETS));
         this.users = database.getCollection(NoteLayout.USERS);
-        this.videos = database.getCollection(NoteLayout.VIDEOS);
-        this.noteIds = database.getCollection(NoteLayout.NOTE_IDS);
-        this.changes = database.getCollection(NoteLayout.CHANGES);
+        this.videos = unjournaled(database.getCollection(NoteLayout.VIDEOS));
+        this.noteIds = unjournaled(database.getCollection(NoteLayout.NOTE_IDS));
+        this.changes = unjournaled(database.getCollection(NoteLayout.CHANGES));
         this.leaseMs = leaseMs;
+        this.lockWaitMs = lockWaitMs;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
+    }
+
+    /**
+     * The writes of a change before its last go out without waiting for the journal; the last
+     * (the head, {@link #apply}) waits for it, and so makes every earlier one durable too: MongoDB's
+     * journal and the embedded store's commits ({@link DurableH2Backend}) are each one ordered log,
+     * so a write found durable has every write before it durable. One disk sync per change instead
+     * of one per write; a crash in between loses the change whole, or leaves it to be finished.
+     */
+    static <T> MongoCollection<T> unjournaled(MongoCollection<T> collection) {
+        return collection.withWriteConcern(collection.getWriteConcern().withJournal(false));
     }
 
     // ---------------------------------------------------------------- reads
@@ -146,10 +164,15 @@ final class UserChanges {
      * and is a no-op on a whole one.
      */
     void link(String username, Collection<String> packetIds) {
-        commit(username, position -> planLink(username, packetIds));
+        Boolean linkedNow = commit(username, position -> planLink(username, packetIds));
+        if (!Boolean.TRUE.equals(linkedNow)) {
+            // Linked already, maybe by a write not yet on disk (another thread's, or another node's):
+            // this journaled write returns only once everything before it is durable.
+            users.updateOne(Filters.eq("_id", username), Updates.max(HEAD, 0L), new UpdateOptions().upsert(true));
+        }
     }
 
-    private Plan<Void> planLink(String username, Collection<String> packetIds) {
+    private Plan<Boolean> planLink(String username, Collection<String> packetIds) {
         Map<String, Document> found = new LinkedHashMap<>();
         for (Document packet : packets.find(Filters.in("_id", packetIds))) {
             found.put(packet.getString("_id"), packet);
@@ -182,7 +205,7 @@ final class UserChanges {
             video.getList(VIDEO_PACKETS, String.class).add(id);
         }
         if (linked.isEmpty()) {
-            return Plan.nothing(null);
+            return Plan.nothing(false);
         }
         List<String> videoIds = new ArrayList<>();
         for (Document video : byVideo.values()) {
@@ -197,7 +220,7 @@ final class UserChanges {
             }
         }
         return new Plan<>(new Document(KIND, STORED).append("packets", linked)
-                .append("videos", new ArrayList<>(byVideo.values())), null);
+                .append("videos", new ArrayList<>(byVideo.values())), true);
     }
 
     /** Replaces the text of the user's live note {@code noteId}; empty when there is none. */
@@ -333,8 +356,9 @@ final class UserChanges {
     private void apply(Document change) {
         String username = change.getString(USER);
         long position = ((Number) change.get(HEAD)).longValue();
+        Bson head = Updates.max(HEAD, position);
         switch (change.getString(KIND)) {
-            case STORED -> applyStored(username, position, change);
+            case STORED -> head = Updates.combine(head, Updates.addEachToSet(USER_VIDEOS, applyStored(username, position, change)));
             case EDITED -> applyToNote(change, Updates.set(notePath(change, NOTE_TEXT), change.getString(NOTE_TEXT)));
             case DELETED -> {
                 applyToNote(change, Updates.combine(Updates.set(notePath(change, NOTE_DELETED), true),
@@ -344,7 +368,8 @@ final class UserChanges {
             }
             default -> throw new IllegalStateException("unknown change kind in " + change.get("_id"));
         }
-        users.updateOne(Filters.eq("_id", username), Updates.max(HEAD, position), new UpdateOptions().upsert(true));
+        // Last, and journaled: the change is durable, whole, when this returns.
+        users.updateOne(Filters.eq("_id", username), head, new UpdateOptions().upsert(true));
     }
 
     private static String notePath(Document change, String field) {
@@ -359,7 +384,8 @@ final class UserChanges {
                 Updates.max(CHANGED_AT, at)));
     }
 
-    private void applyStored(String username, long position, Document change) {
+    /** The lookups of the packets of a "stored" change; returns the keys of their videos, for the user's document. */
+    private List<String> applyStored(String username, long position, Document change) {
         List<WriteModel<Document>> ids = new ArrayList<>();
         List<WriteModel<Document>> linkedPackets = new ArrayList<>();
         for (Document packet : change.getList("packets", Document.class)) {
@@ -388,13 +414,13 @@ final class UserChanges {
         videos.bulkWrite(videoUpdates);
         // Last: a packet marked linked must have everything above in place.
         packets.bulkWrite(linkedPackets);
-        users.updateOne(Filters.eq("_id", username), Updates.addEachToSet(USER_VIDEOS, videoKeys), new UpdateOptions().upsert(true));
+        return videoKeys;
     }
 
     private <T> T locked(String username, java.util.function.Supplier<T> work) {
         ReentrantLock lock = locks[Math.floorMod(username.hashCode(), LOCK_STRIPES)];
         try {
-            if (!lock.tryLock(leaseMs, TimeUnit.MILLISECONDS)) {
+            if (!lock.tryLock(lockWaitMs, TimeUnit.MILLISECONDS)) {
                 throw new StorageUnavailableException("the changes of " + username + " are busy", null);
             }
         } catch (InterruptedException e) {

@@ -49,6 +49,19 @@ class DurableH2BackendTest {
     }
 
     @Test
+    void anUnjournaledWriteIsCommittedByTheNextJournaledOne() {
+        DurableH2Backend backend = new DurableH2Backend(dir.resolve("journal.mv.db").toString());
+        withServer(backend, packets -> {
+            long version = backend.getMvStore().getCurrentVersion();
+            UserChanges.unjournaled(packets).insertOne(new Document("_id", "a"));
+            assertEquals(version, backend.getMvStore().getCurrentVersion(), "committed without j");
+            packets.withWriteConcern(com.mongodb.WriteConcern.W1.withJournal(true)).insertOne(new Document("_id", "b"));
+            assertEquals(version + 1, backend.getMvStore().getCurrentVersion(), "one commit for both");
+            return null;
+        });
+    }
+
+    @Test
     void aFindByIdExaminesOneDocumentAndAFindByAnotherFieldExaminesThemAll() {
         DurableH2Backend backend = new DurableH2Backend(dir.resolve("count.mv.db").toString());
         withServer(backend, packets -> {
