@@ -66,8 +66,10 @@ let clientCount = 0;
 function makePacket(client, seq) {
   const user = client.user;
   const notes = [];
-  for (let i = 0; i < (cfg.notesPerPacket ?? 3); i++) {
-    notes.push({ text: TEXTS[(seq + i) % TEXTS.length], timestamp: (seq * 7 + i) % 3600 + 0.5 });
+  const count = client.notesPerPacket ?? cfg.notesPerPacket ?? 3;
+  for (let i = 0; i < count; i++) {
+    const text = client.noteChars ? 'n'.repeat(client.noteChars) : TEXTS[(seq + i) % TEXTS.length];
+    notes.push({ text, timestamp: (seq * 7 + i) % 3600 + 0.5 });
   }
   // Unique per socket: two sockets of one user sending the same packetId would be duplicates.
   return { packetId: `${runId}-${client.id}-${seq}`,
@@ -114,6 +116,8 @@ function answered(packetId, body) {
   const t = now();
   f.sender.outstanding--;
   stats.lastAnswer = t;
+  // Per-socket tallies where a scenario asked for them (slow: the sender's and the bystander's own).
+  if (f.sender.latencies) { f.sender.latencies.push(t - f.t0); if (body) f.sender.ok++; else f.sender.failed++; }
   if (body) {
     stats.confirmed++;
     stats.conf.push(t - f.t0);
@@ -229,12 +233,152 @@ function makeUsers(count) {
 
 const stdinLines = [];
 const waiters = [];
-createInterface({ input: process.stdin }).on('line', (l) => { const w = waiters.shift(); if (w) w(l.trim()); else stdinLines.push(l.trim()); });
+createInterface({ input: process.stdin }).on('line', (l) => {
+  if (l.trim() === 'stop') { stopRequested = true; return; }
+  const w = waiters.shift(); if (w) w(l.trim()); else stdinLines.push(l.trim());
+});
 const nextCommand = (timeoutMs) => new Promise((resolve) => {
   if (stdinLines.length) { resolve(stdinLines.shift()); return; }
   const t = setTimeout(() => resolve('timeout'), timeoutMs);
   waiters.push((l) => { clearTimeout(t); resolve(l); });
 });
+
+
+// ---- slow consumers and reconnect storms (issue 22) ------------------------------------------
+let stopRequested = false;
+
+/** The TCP socket under a connected socket.io-client WebSocket (ws's net.Socket). */
+const tcpOf = (client) => client.socket.io?.engine?.transport?.ws?._socket ?? null;
+
+/** The server's cut-off count from /metrics (notesync only), or null. */
+async function cutOffCount() {
+  if (!cfg.metricsToken) return null;
+  try {
+    const r = await fetch(`${URLS[0]}/metrics`, { headers: { authorization: `Bearer ${cfg.metricsToken}` }, signal: AbortSignal.timeout(2000) });
+    const text = await r.text();
+    let sum = 0;
+    for (const m of text.matchAll(/^notesync_sockets_cut_off_total\{[^}]*\} ([0-9.eE+]+)$/gm)) sum += Number(m[1]);
+    return sum;
+  } catch { return null; }
+}
+
+/**
+ * cfg.users users, each with cfg.pausedPerUser sockets that authenticate and then stop reading
+ * (their TCP socket paused: a frozen tab) and one sender of near-maximum packets in a closed loop;
+ * one more user, the bystander, sends a small packet every cfg.bystanderPeriodMs. For cfg.durationMs.
+ */
+async function slowScenario() {
+  const bystanderUser = { index: users.length, name: `${cfg.userPrefix ?? 'bench'}-${runId}-bystander`, sockets: [] };
+  bystanderUser.token = mint(cfg.secret, bystanderUser.name, 7200);
+  users.push(bystanderUser);
+  const paused = [];
+  const sendersList = [];
+  for (const user of users.slice(0, cfg.users)) {
+    for (let i = 0; i < cfg.pausedPerUser; i++) {
+      const c = await openSocket(user, 'receiver', i + 1);
+      if (c.connected) { tcpOf(c)?.pause(); paused.push(c); }
+    }
+    const sender = await openSocket(user, 'sender', 0);
+    Object.assign(sender, { notesPerPacket: cfg.senderNotes, noteChars: cfg.senderNoteChars, latencies: [], ok: 0, failed: 0 });
+    sendersList.push(sender);
+  }
+  const bystander = await openSocket(bystanderUser, 'sender', 0);
+  Object.assign(bystander, { latencies: [], ok: 0, failed: 0 });
+  out({ type: 'stepStart', label: `slow ${cfg.users}x${cfg.pausedPerUser}` });
+  const cutBase = await cutOffCount();
+  const t0 = now();
+  let firstCutMs = null;
+  let allCutMs = null;
+  const until = t0 + cfg.durationMs;
+  for (const s of sendersList) {
+    s.onAnswer = (c) => { if (!stopRequested && now() < until && c.connected) send(c); };
+    if (s.connected) send(s);
+  }
+  const bystanderLoop = (async () => {
+    while (!stopRequested && now() < until) {
+      if (bystander.connected && bystander.outstanding < 50) send(bystander);
+      await sleep(cfg.bystanderPeriodMs ?? 200);
+    }
+  })();
+  while (!stopRequested && now() < until) {
+    const cut = await cutOffCount();
+    if (cut != null && cutBase != null) {
+      if (firstCutMs == null && cut > cutBase) firstCutMs = Math.round(now() - t0);
+      if (allCutMs == null && paused.length && cut - cutBase >= paused.length) allCutMs = Math.round(now() - t0);
+    }
+    await sleep(100);
+  }
+  await bystanderLoop;
+  for (const s of sendersList) s.onAnswer = null;
+  await drain(cfg.drainMs ?? 10000);
+  const elapsedS = (now() - t0) / 1000;
+  const senderOk = sendersList.reduce((a, s) => a + s.ok, 0);
+  const r = { label: `slow ${cfg.users}x${cfg.pausedPerUser}`, users: cfg.users, pausedSockets: paused.length, durationS: Math.round(elapsedS * 10) / 10,
+    stoppedEarly: stopRequested, firstCutOffMs: firstCutMs, allCutOffMs: allCutMs,
+    sender: { confirmed: senderOk, failed: sendersList.reduce((a, s) => a + s.failed, 0),
+      confirmedPerSec: Math.round((senderOk / elapsedS) * 10) / 10,
+      confirmation: summary(sendersList.flatMap((s) => s.latencies)) },
+    bystander: { confirmed: bystander.ok, failed: bystander.failed, ack: summary(bystander.latencies) },
+    errors: stats.errors, generator: ownCpu() };
+  out({ type: 'stepEnd', label: r.label, result: r });
+  await closeAll();
+  for (const c of paused) tcpOf(c)?.destroy();
+  out({ type: 'done', steps: [r] });
+}
+
+/**
+ * cfg.users x cfg.socketsPerUser WebSockets with socket.io-client's own reconnection (its default
+ * backoff: 1 s doubling to 5 s, randomization 0.5). On "drop" every TCP connection is destroyed at
+ * once, as a network blip or a load balancer restart does; each client then reconnects by itself.
+ * Reports when each is back, the errors seen, and whether each one's next packet is confirmed.
+ */
+async function stormScenario() {
+  const all = [];
+  const openOne = (user) => new Promise((resolve) => {
+    const socket = io(URLS[0], { transports: ['websocket'], auth: { token: user.token }, forceNew: true,
+      timeout: cfg.connectTimeoutMs ?? 20000 });
+    const c = { id: clientCount++, socket, user, role: 'sender', node: 0, outstanding: 0, seq: 0, connected: false, back: null };
+    let first = true;
+    socket.on('connect', () => {
+      c.connected = true; connectedNow++;
+      if (first) { first = false; resolve(c); } else if (dropAt != null && c.back == null) c.back = now() - dropAt;
+    });
+    socket.on('connect_error', (e) => { err(`connect_error:${e.message}`); if (first) { first = false; resolve(c); } });
+    socket.on('disconnect', () => { if (c.connected) { c.connected = false; connectedNow--; } });
+    socket.on('connectionRefused', (b) => err(`connectionRefused:${b?.code ?? b?.reason ?? '?'}`));
+    socket.on('invalidToken', (b) => { err(`invalidToken:${b?.reason}`); answered(b?.packetId, null); });
+    socket.on('packetError', (b) => { err(`packetError:${b?.code}`); answered(b?.packetId, null); });
+    socket.on('confirmation', (b) => answered(b.packetId, b));
+    user.sockets.push(c);
+    all.push(c);
+  });
+  let dropAt = null;
+  const jobs = [];
+  for (const user of users) for (let s = 0; s < cfg.socketsPerUser; s++) jobs.push(user);
+  let next = 0;
+  const t0 = now();
+  await Promise.all(Array.from({ length: cfg.connectConcurrency ?? 250 }, async () => {
+    while (next < jobs.length) await openOne(jobs[next++]);
+  }));
+  const connectErrorsBefore = { ...stats.errors };
+  out({ type: 'held', connected: connectedNow, attempted: jobs.length, wallMs: Math.round(now() - t0), errors: connectErrorsBefore });
+  const cmd = await nextCommand(cfg.holdMaxMs ?? 300_000);
+  if (cmd !== 'drop') { await closeAll(); out({ type: 'done', command: cmd }); return; }
+  resetStats();
+  dropAt = now();
+  for (const c of all) tcpOf(c)?.destroy();
+  const deadline = dropAt + (cfg.stormDeadlineMs ?? 120_000);
+  while (now() < deadline && all.some((c) => c.back == null)) await sleep(20);
+  const backMs = all.filter((c) => c.back != null).map((c) => c.back);
+  // Each socket's next packet, once every socket is back.
+  for (const c of all) if (c.connected) send(c);
+  await drain(cfg.drainMs ?? 30_000);
+  const r = { label: 'storm', sockets: all.length, back: backMs.length, backAllMs: backMs.length ? Math.round(Math.max(...backMs)) : null,
+    backMs: summary(backMs), sent: stats.sent, confirmed: stats.confirmed, errors: stats.errors, generator: ownCpu() };
+  out({ type: 'stepEnd', label: 'storm', result: r });
+  await closeAll();
+  out({ type: 'done', steps: [r] });
+}
 
 // ---- scenarios -------------------------------------------------------------------------------
 async function main() {
@@ -294,6 +438,10 @@ async function main() {
     const cmd = await nextCommand(cfg.holdMaxMs ?? 300_000);
     out({ type: 'done', command: cmd, connectionsHeld: connectedNow, errors: stats.errors, generator: ownCpu() });
     await closeAll();
+  } else if (cfg.mode === 'slow') {
+    await slowScenario();
+  } else if (cfg.mode === 'storm') {
+    await stormScenario();
   } else {
     throw new Error(`unknown mode ${cfg.mode}`);
   }

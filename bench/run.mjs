@@ -3,7 +3,7 @@
 // scenarios against each server in turn, samples the servers' CPU and memory from /proc, and
 // writes a console table, results.json and chart.html. With --nodes N (N > 1) it also starts a
 // Redis and an N-node notesync cluster (kind "notesync-Nn") on the same database, measured next to
-// the single node. See README.md, "Benchmark".
+// the single node. See docs/benchmark.md.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -21,7 +21,7 @@ const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv
 
 const quick = flag('--quick');
 const jfr = flag('--jfr');
-const only = opt('--scenarios', 'steady,burst,idle,fanout').split(',');
+const only = opt('--scenarios', 'steady,burst,idle,fanout,slow,storm').split(',');
 // --nodes N > 1: an N-node notesync cluster (one Redis, same database) is measured right after the
 // single node, and the report gives cluster / single-node ratios.
 const nodes = Number(opt('--nodes', 1));
@@ -46,6 +46,8 @@ const jvmOpts = (opt('--jvm-opts', '') || '').split(' ').filter(Boolean);
 const LIFTED_LIMITS = 'limits.packetsPerSecond=1000000,limits.packetBurst=1000000,limits.maxConnectionsPerUser=100000,mongodb.timeoutMs=120000';
 const nsSet = [LIFTED_LIMITS, opt('--ns-set', '') || ''].join(',').split(',').filter(Boolean).flatMap((kv) => ['--set', kv]);
 const secret = randomBytes(32).toString('hex');
+// The slow-consumer scenario reads notesync's cut-off counter from /metrics.
+const metricsToken = randomBytes(24).toString('hex');
 const HARD_DEADLINE = Date.now() + (quick ? 8 : 60) * 60_000;
 
 // Scenario sizes. --quick keeps every scenario but small, so the whole run stays under a minute.
@@ -54,12 +56,20 @@ const P = quick ? {
   burst: { users: 250, socketsPerUser: 2 },
   idle: { sockets: 1000, processes: 2, holdMs: 1000 },
   fanout: { users: 1, socketsPerUser: 11, stepMs: 2000, rates: [200] },
+  slow: { phases: [[1, 0], [1, 19]], durationMs: 8000, rssCapMB: 2048 },
+  storm: { sockets: 600, socketsPerUser: 5, processes: 2 },
 } : {
   steady: { users: 200, socketsPerUser: 3, maxWindow: 4, maxDurationMs: 10000, warmupMs: 8000, halfLoadRounds: 5, stepMs: 8000,
     rates: [250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000], stopAtP99Ms: 50 },
   burst: { users: 1000, socketsPerUser: 2 },
   idle: { sockets: Number(opt('--idle', 19800)), processes: 2, holdMs: 30000 },
   fanout: { users: 1, socketsPerUser: 11, stepMs: 8000, rates: [200, 1000], maxWindow: 8, maxDurationMs: 5000 },
+  // Issue 22. Node's anchor has no bound: its RSS grew by 3 GiB in 20 s with one such user, so a
+  // run stops a server's slow-consumer phase early once its RSS has grown by rssCapMB (the
+  // machine is shared), and says so.
+  // Phases: [users, paused sockets per user]; the first, without paused sockets, is the senders' reference.
+  slow: { phases: [[1, 0], [1, 19], [5, 19]], durationMs: 30000, rssCapMB: 3072 },
+  storm: { sockets: Number(opt('--storm', 15000)), socketsPerUser: 5, processes: 3 },
 };
 
 mkdirSync(outDir, { recursive: true });
@@ -223,7 +233,7 @@ async function startRedis() {
 }
 
 /**
- * notesync as the README starts it: bin/notesync with its default JVM options. NOTESYNC_JAVA_OPTS
+ * notesync as docs/operations.md starts it: bin/notesync with its default JVM options. NOTESYNC_JAVA_OPTS
  * adds native memory tracking (for the idle scenario's NMT lines), --jvm-opts and --jfr.
  */
 function startNode(name, port, dbUri, database, extra = []) {
@@ -231,7 +241,8 @@ function startNode(name, port, dbUri, database, extra = []) {
   const javaOpts = ['-XX:NativeMemoryTracking=summary', ...jvmOpts, ...jfrOpts].join(' ');
   return start(name, join(root, 'bin', 'notesync'), ['serve', '--port', String(port),
     '--data-dir', join(outDir, `${name}-data`), '--mongodb-uri', dbUri,
-    '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', `mongodb.database=${database}`, ...extra, ...nsSet],
+    '--set', `auth.secret=${secret}`, '--set', 'server.host=127.0.0.1', '--set', `mongodb.database=${database}`,
+    '--set', `metrics.token=${metricsToken}`, ...extra, ...nsSet],
   { NOTESYNC_JAVA_OPTS: javaOpts, NOTESYNC_JAR: jar });
 }
 
@@ -389,6 +400,102 @@ async function idleRun(srv, db, cfg) {
   return r;
 }
 
+
+/**
+ * Slow consumers (issue 22): per phase ([users, paused]: 1 user without paused sockets as the
+ * reference, then 1 and 5 users with 19), each user with `paused` sockets that stop reading and one sender of near-maximum packets (90 notes of 10,000 characters) in a closed
+ * loop, plus a bystander user sending a small packet every 200 ms, for durationMs. Server RSS is
+ * sampled every 250 ms; a phase stops early when it grew by rssCapMB.
+ */
+async function slowRun(srv, db, cfg) {
+  const phases = [];
+  for (const [users, pausedPerUser] of cfg.phases) {
+    const rssBefore = srvStat(srv).rss;
+    let peak = rssBefore;
+    let cappedAtS = null;
+    const t0 = Date.now();
+    let gen;
+    const sampler = setInterval(() => {
+      const rss = srvStat(srv).rss;
+      peak = Math.max(peak, rss);
+      if (cappedAtS == null && rss - rssBefore > cfg.rssCapMB * 1048576) {
+        cappedAtS = Math.round((Date.now() - t0) / 100) / 10;
+        say(`  ${srv.kind}: RSS grew by more than ${cfg.rssCapMB} MB; stopping this phase`);
+        gen?.child.stdin.write('stop\n');
+      }
+    }, 250);
+    const before = srvStat(srv);
+    gen = generator({ mode: 'slow', tag: `slow${users}x${pausedPerUser}-${srv.kind}`, userPrefix: `slow${users}x${pausedPerUser}`,
+      url: srv.url, urls: srv.urls, secret, users, pausedPerUser, durationMs: cfg.durationMs, senderNotes: 90, senderNoteChars: 10000,
+      bystanderPeriodMs: 200, metricsToken: isNotesync(srv.kind) ? metricsToken : null, drainMs: 15000 });
+    let lines;
+    try {
+      lines = await gen.done;
+    } finally {
+      clearInterval(sampler);
+    }
+    const end = srvStat(srv);
+    const r = lines.find((l) => l.type === 'stepEnd')?.result;
+    r.server = { rssBeforeMB: MB(rssBefore), rssPeakMB: MB(peak), rssGrowthMB: MB(peak - rssBefore), rssEndMB: MB(end.rss),
+      cpuPercent: cpuPct(before, end), stoppedAtRssCapAfterS: cappedAtS };
+    say(`  ${srv.kind} slow ${users} x ${pausedPerUser} paused: RSS +${r.server.rssGrowthMB} MB (peak ${r.server.rssPeakMB}), all paused cut off after ${r.allCutOffMs ?? '-'} ms,` +
+      ` sender ${r.sender.confirmed} confirmed (${r.sender.confirmedPerSec}/s, ${r.sender.failed} failed), bystander ack p50 ${r.bystander.ack.p50}` +
+      ` p99 ${r.bystander.ack.p99} ms (${r.bystander.confirmed} ok, ${r.bystander.failed} failed), errors ${JSON.stringify(r.errors)}`);
+    phases.push(r);
+    await sleep(3000); // let the server close what the phase left
+  }
+  return phases;
+}
+
+/**
+ * Reconnect storm (issue 22): `sockets` WebSockets, socketsPerUser per user, over `processes`
+ * generators (the open-file limit is per process); once all are connected, every TCP connection is
+ * destroyed at once and socket.io-client reconnects each with its default backoff. Time until the
+ * last is back, errors, each socket's next packet, and the server's peak RSS and CPU meanwhile.
+ */
+async function stormRun(srv, db, cfg) {
+  const per = Math.ceil(cfg.sockets / cfg.processes);
+  const gens = [];
+  const held = [];
+  const allHeld = new Promise((res) => {
+    for (let i = 0; i < cfg.processes; i++) {
+      const n = Math.min(per, cfg.sockets - i * per);
+      gens.push(generator({ mode: 'storm', tag: `storm${i}-${srv.kind}`, userPrefix: `storm${i}`, url: srv.url, urls: srv.urls, secret,
+        users: Math.ceil(n / cfg.socketsPerUser), socketsPerUser: cfg.socketsPerUser, connectConcurrency: 200, connectTimeoutMs: 20000,
+        holdMaxMs: 600_000, stormDeadlineMs: 180_000, drainMs: 60_000 }, (m) => {
+        if (m.type === 'held') { held.push(m); if (held.length === cfg.processes) res(); }
+      }));
+    }
+  });
+  await allHeld;
+  await sleep(2000);
+  const rssBefore = srvStat(srv).rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => { peak = Math.max(peak, srvStat(srv).rss); }, 250);
+  const before = srvStat(srv);
+  for (const g of gens) g.child.stdin.write('drop\n');
+  let lines;
+  try {
+    lines = await Promise.all(gens.map((g) => g.done));
+  } finally {
+    clearInterval(sampler);
+  }
+  const end = srvStat(srv);
+  const steps = lines.map((ls) => ls.find((l) => l.type === 'stepEnd')?.result).filter(Boolean);
+  const errors = {};
+  for (const s of steps) for (const [k, v] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + v;
+  const r = { label: 'storm', sockets: cfg.sockets, connectedBefore: held.reduce((a, h) => a + h.connected, 0),
+    back: steps.reduce((a, s) => a + s.back, 0), backAllMs: Math.max(...steps.map((s) => s.backAllMs ?? Infinity)),
+    backP50Ms: Math.round(Math.max(...steps.map((s) => s.backMs.p50 ?? 0))),
+    sent: steps.reduce((a, s) => a + s.sent, 0), confirmed: steps.reduce((a, s) => a + s.confirmed, 0), errors,
+    server: { rssBeforeMB: MB(rssBefore), rssPeakMB: MB(peak), cpuPercent: cpuPct(before, end) },
+    generator: { cpuPercent: Math.round(steps.reduce((a, s) => a + s.generator.cpuPercent, 0) * 10) / 10, processes: cfg.processes } };
+  say(`  ${srv.kind} storm: ${r.back}/${r.sockets} back, the last after ${r.backAllMs} ms; next packets ${r.confirmed}/${r.sent} confirmed;` +
+    ` RSS ${r.server.rssBeforeMB} -> peak ${r.server.rssPeakMB} MB, CPU ${r.server.cpuPercent}%, errors ${JSON.stringify(errors)}`);
+  await sleep(3000);
+  return r;
+}
+
 // ---- main -------------------------------------------------------------------------------------
 async function main() {
   if (!existsSync(jar)) throw new Error(`${jar} is missing: build it with mvn -o -q -pl server -am package -DskipTests`);
@@ -464,6 +571,10 @@ async function main() {
         results[kind].idle = await idleRun(s, db, P.idle);
       } else if (scenario === 'fanout') {
         results[kind].fanout = await steppedRun(s, db, { mode: 'fanout', tag: `fanout-${kind}`, ...P.fanout });
+      } else if (scenario === 'slow') {
+        results[kind].slow = await slowRun(s, db, P.slow);
+      } else if (scenario === 'storm') {
+        results[kind].storm = await stormRun(s, db, P.storm);
       }
     }
   }
@@ -656,6 +767,21 @@ function printTables(rep) {
     if (i?.topClassesPerConn) table(`${k} idle: class histogram growth per socket (after - before the connections)`,
       ['class', 'bytes/socket', 'instances/socket'], i.topClassesPerConn.slice(0, 15).map((c) => [c.class, c.bytesPerSocket, c.instancesPerSocket]));
   }
+  const slows = Object.keys(R).flatMap((k) => (R[k].slow ?? []).map((p) => [`${k} ${p.users} user${p.users > 1 ? 's' : ''} x ${p.pausedSockets / p.users} paused`,
+    p.pausedSockets, p.durationS, p.server.rssBeforeMB, p.server.rssPeakMB, p.server.rssGrowthMB, p.server.stoppedAtRssCapAfterS,
+    p.firstCutOffMs, p.allCutOffMs, p.sender.confirmed, p.sender.confirmedPerSec, p.sender.failed, p.sender.confirmation.p50,
+    p.bystander.confirmed, p.bystander.failed, p.bystander.ack.p50, p.bystander.ack.p99, p.bystander.ack.max, p.server.cpuPercent, errs(p.errors)]));
+  if (slows.length) table('slow consumers: paused sockets and a max-size sender per user, a bystander user every 200 ms (ms unless said)',
+    ['server / users x paused per user', 'paused', 's', 'RSS before MB', 'peak MB', 'growth MB', 'stopped at cap (s)', 'first cut', 'all cut',
+      'sender conf', 'conf/s', 'failed', 'conf p50', 'bystander ok', 'failed', 'ack p50', 'p99', 'max', 'srv CPU%', 'errors'], slows);
+  const storms = Object.keys(R).filter((k) => R[k].storm).map((k) => {
+    const t = R[k].storm;
+    return [k, t.sockets, t.connectedBefore, t.back, t.backP50Ms, t.backAllMs, t.confirmed, t.sent, t.server.rssBeforeMB, t.server.rssPeakMB,
+      t.server.cpuPercent, t.generator.cpuPercent, errs(t.errors)];
+  });
+  if (storms.length) table('reconnect storm: every connection dropped at once, socket.io-client default backoff (ms)',
+    ['server', 'sockets', 'before', 'back', 'back p50 (worst process)', 'last back', 'next pkt conf', 'sent', 'RSS before MB', 'peak MB',
+      'srv CPU%', 'gen CPU%', 'errors'], storms);
   if (rep.storeCeiling) table('store ceiling (insertMany straight to the database server, packets/s)', ['batch', 'packets/s'], Object.entries(rep.storeCeiling));
   if (rep.nodeRatios) table(`notesync ${rep.meta.nodes} nodes / 1 node ratios`, ['ratio', 'value'], Object.entries(rep.nodeRatios));
   const anchors = Object.keys(rep.ratios);

@@ -2,6 +2,13 @@
 // page, talk to notesync from Node (no Origin header) to check what was stored.
 import { chromium } from 'playwright-core';
 
+if (!process.env.NOTESYNC_URL) {
+  // Run alone (`npm test`), nothing is listening for these tests: say how to run them instead.
+  throw new Error('NOTESYNC_URL is not set: these tests talk to servers that BrowserTest starts. Run them through Maven, '
+    + 'e.g. NOTESYNC_BROWSER_TESTS=offline.test.mjs mvn -B -q -pl server,protocol-tests verify -Dtest=BrowserTest '
+    + '-Dsurefire.failIfNoSpecifiedTests=false (protocol-tests/README.md)');
+}
+
 export const env = {
   url: process.env.NOTESYNC_URL,
   expiryUrl: process.env.NOTESYNC_EXPIRY_URL,

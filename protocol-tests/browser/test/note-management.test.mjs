@@ -129,7 +129,7 @@ test('Export downloads the open video\'s notes as Markdown and as JSON', async (
   assert.equal(await readFile(await markdown.path(), 'utf8'), [
     `# Notes on ${video}`,
     '',
-    `- [0:04](${video}&t=4s) first [with brackets]`,
+    `- [0:04](${video}&t=4s) first \\[with brackets\\]`, // escaped: a Markdown viewer shows the brackets as written
     `- [1:15](${video}&t=75s) second, two lines`,
     '  line two',
     '',

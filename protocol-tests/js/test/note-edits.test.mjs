@@ -1,10 +1,11 @@
-// PROTOCOL.md: PATCH and DELETE /api/notes/{id}, the noteUpdated and noteDeleted events, and what
+// docs/protocol.md: PATCH and DELETE /api/notes/{id}, the noteUpdated and noteDeleted events, and what
 // GET /api/notes?since= returns for edits and deletes.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import {
   DEFAULT_LIMITS_URL,
+  URL,
   ISO_MILLIS,
   closeAll,
   connectAs,
@@ -191,7 +192,7 @@ describe('Origin on PATCH and DELETE', () => {
 
   test("notesync's own Origin may edit", async () => {
     const { user, ids } = await setUp(['x']);
-    const own = new globalThis.URL(process.env.NOTESYNC_URL ?? 'http://127.0.0.1:18555').origin;
+    const own = new globalThis.URL(URL).origin;
     const res = await patchNote(ids[0], 'mine', { username: user, headers: { Origin: own } });
     assert.equal(res.status, 200, res.text);
   });

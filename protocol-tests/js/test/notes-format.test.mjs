@@ -67,7 +67,23 @@ describe('exports', () => {
   });
 
   test('file names keep letters, digits, dots and dashes only', () => {
-    assert.equal(exportFileName('url:https://x.com/a?b=../c', 'md'), 'notesync-url-https-x.com-a-b-..-c.md');
+    assert.equal(exportFileName('url:https://x.com/a/../b', 'md'), 'notesync-url-https-x.com-a-..-b.md');
     assert.equal(exportFileName('youtube:dQw4w9WgXcQ', 'json'), 'notesync-youtube-dQw4w9WgXcQ.json');
+  });
+
+  test('the file name of a URL that is not a video site carries its host and path, never its query or fragment', () => {
+    assert.equal(exportFileName('url:https://example.com/private/video.mp4?token=SECRET123&utm_source=x', 'md'),
+      'notesync-url-https-example.com-private-video.mp4.md');
+    assert.equal(exportFileName('url:https://example.com/v#secret', 'json'), 'notesync-url-https-example.com-v.json');
+  });
+
+  test('Markdown: note text that Markdown or HTML would interpret is escaped', () => {
+    const md = toMarkdown({ videoUrl: 'https://vimeo.com/1', notes: [
+      { text: '<img src=x onerror=alert(1)> *bold* _em_ [link](javascript:x) `code` & ~~s~~ | t', timestamp: 1 },
+      { text: 'first\n# heading\n- item\n> quote\n1. ordered', timestamp: 2 },
+    ] });
+    assert.ok(!md.includes('<img'), md);
+    assert.match(md, /&lt;img src=x onerror=alert\\\(1\\\)&gt; \\\*bold\\\* \\_em\\_ \\\[link\\\]\\\(javascript:x\\\) \\`code\\` &amp; \\~\\~s\\~\\~ \\\| t/);
+    assert.ok(md.includes('\n  \\# heading\n  \\- item\n  &gt; quote\n  1\\. ordered\n'), md);
   });
 });

@@ -10,7 +10,21 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { io } from 'socket.io-client';
 
-export const URL = process.env.NOTESYNC_URL ?? 'http://127.0.0.1:18555';
+/**
+ * An address the Java harness set. Run alone (`npm test`), nothing is listening for these tests:
+ * fail at once, naming the variable and how to run them, rather than talk to whatever holds a port.
+ */
+export function harnessVariable(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: these tests talk to servers that JsClientTest starts. Run them through Maven, `
+      + 'e.g. NOTESYNC_JS_TESTS=packets.test.mjs mvn -B -q -pl server,protocol-tests verify -Dtest=JsClientTest '
+      + '-Dsurefire.failIfNoSpecifiedTests=false (protocol-tests/README.md)');
+  }
+  return value;
+}
+
+export const URL = harnessVariable('NOTESYNC_URL');
 export const QUERY_TOKEN_URL = process.env.NOTESYNC_QUERY_TOKEN_URL;
 /**
  * A server with the built-in limits (10,000 characters per note, 100 notes per packet). The one
@@ -19,7 +33,7 @@ export const QUERY_TOKEN_URL = process.env.NOTESYNC_QUERY_TOKEN_URL;
  * socketio.allowQueryToken.
  */
 export const DEFAULT_LIMITS_URL = QUERY_TOKEN_URL ?? URL;
-export const SECRET = process.env.NOTESYNC_JWT_SECRET ?? 'protocol-tests-secret-0123456789abcdef-0123456789';
+export const SECRET = harnessVariable('NOTESYNC_JWT_SECRET');
 
 /** How long any single wait may take before the test fails. */
 export const TIMEOUT = 5000;

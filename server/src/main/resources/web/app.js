@@ -5,7 +5,7 @@
 // It talks only to the notesync it was loaded from: nothing in the address bar (query, fragment)
 // or in storage can point it elsewhere, since a crafted link that did so would hand the
 // attacker the password, the refresh cookie's access tokens and a script in this origin
-// (PROTOCOL.md). Its code, the socket.io-client bundle included, comes from the page's own origin.
+// (docs/protocol.md, "HTTP API"). Its code, the socket.io-client bundle included, comes from the page's own origin.
 // An operator who copies these files to another origin of the same site names notesync in the
 // page itself, `<meta name="notesync-origin" content="https://notes.example.com">` in
 // index.html: something only the operator controls. Note text is always set with textContent:

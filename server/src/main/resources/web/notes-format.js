@@ -44,16 +44,31 @@ export function videoLinkAt(videoUrl, seconds) {
 }
 
 /**
+ * Text as Markdown shows it literally: HTML's `<`, `>` and `&` as entities (no tag, no entity of
+ * the note's own), the inline punctuation Markdown reads (emphasis, code, links, images, tables,
+ * strike-through, headings) backslash-escaped, and at a line's start what would begin a list,
+ * a quote or a setext heading. The same rules as the server's Markdown export.
+ */
+export function escapeMarkdown(text) {
+  return text
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])
+    .replace(/[\\`*_[\]()!|~#{}]/g, (c) => `\\${c}`)
+    .replace(/^([ \t]*)([-+=])/gm, '$1\\$2')
+    .replace(/^([ \t]*\d+)([.)])/gm, '$1\\$2');
+}
+
+/**
  * `- [mm:ss](link) text`, one item per note in the order given (video time). Lines after the
- * first of a multi-line note are indented, so they stay part of their item.
+ * first of a multi-line note are indented, so they stay part of their item. Note text and the
+ * URL are escaped: a note is text, never Markdown or HTML.
  */
 export function toMarkdown({ videoUrl, notes }) {
-  const lines = [`# Notes on ${videoUrl}`, ''];
+  const lines = [`# Notes on ${escapeMarkdown(videoUrl)}`, ''];
   for (const note of notes) {
-    // Parentheses and spaces would end a Markdown link destination early.
+    // Parentheses, spaces and angle brackets would end a Markdown link destination early.
     const link = (videoLinkAt(videoUrl, note.timestamp) ?? videoUrl)
-      .replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    lines.push(`- [${formatTime(note.timestamp)}](${link}) ${note.text.replaceAll('\n', '\n  ')}`);
+      .replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    lines.push(`- [${formatTime(note.timestamp)}](${link}) ${escapeMarkdown(note.text).replaceAll('\n', '\n  ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -68,8 +83,11 @@ export function toJson({ videoKey, videoUrl, notes }, exportedAt = new Date()) {
   }, null, 2)}\n`;
 }
 
-/** A file name for an export of `videoKey`: letters, digits, dots and dashes only. */
+/**
+ * A file name for an export of `videoKey`: letters, digits, dots and dashes only. A URL that is
+ * not a known video site gives its host and path only, never its query or fragment (tokens).
+ */
 export function exportFileName(videoKey, extension) {
-  const base = videoKey.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'notes';
+  const base = videoKey.replace(/^(url:[^?#]*)[?#].*$/s, '$1').replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'notes';
   return `notesync-${base}.${extension}`;
 }

@@ -1,9 +1,15 @@
 package io.notesync;
 
 import com.corundumstudio.socketio.Transport;
+import io.notesync.account.Accounts;
 import io.notesync.auth.Login;
+import io.notesync.auth.Revocations;
+import io.notesync.logging.LogText;
+import io.notesync.storage.StorageUnavailableException;
+import io.notesync.store.MongoRevocationRepository;
 import io.notesync.auth.LoginThrottle;
 import io.notesync.auth.PasswordHasher;
+import io.notesync.auth.PasswordPolicy;
 import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.SigningKeys;
 import io.notesync.auth.TokenIssuer;
@@ -52,6 +58,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NotesyncServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NotesyncServer.class);
+    /** How often each node reads the store's revocation mark. */
+    private static final Duration REVOCATION_POLL = Duration.ofSeconds(1);
 
     /** Everything to close, in the order to close it. */
     private final List<AutoCloseable> parts;
@@ -87,7 +95,18 @@ public final class NotesyncServer implements AutoCloseable {
 
             NotesyncConfig.Auth auth = config.auth();
             SigningKeys keys = SigningKeys.from(auth);
-            TokenVerifier verifier = new TokenVerifier(auth, keys, clock);
+            Revocations revocations = new Revocations(new MongoRevocationRepository(mongo.database()), clock);
+            try {
+                revocations.poll();
+            } catch (StorageUnavailableException e) {
+                log.warn("revocations not read yet ({}); retried every second", e.getMessage());
+            }
+            TokenVerifier verifier = new TokenVerifier(auth, keys, clock, revocations);
+            MongoRefreshTokenRepository refreshTokenStore = new MongoRefreshTokenRepository(mongo.database());
+            PasswordPolicy passwordPolicy = new PasswordPolicy(auth.minPasswordLength());
+            UserAccounts userAccounts = new UserAccounts(userRepository, hasher, passwordPolicy, clock);
+            Accounts accounts = new Accounts(userAccounts, userRepository, hasher, revocations, refreshTokenStore,
+                    repository, clock);
             Login login = null;
             RefreshTokens refreshTokens = null;
             TokenIssuer issuer = null;
@@ -97,7 +116,7 @@ public final class NotesyncServer implements AutoCloseable {
                 throttle = new LoginThrottle(config.login().maxFailuresPerUser(), config.login().maxFailuresPerAddress(),
                         Duration.ofSeconds(config.login().windowSeconds()), clock);
                 login = new Login(userRepository, hasher, throttle);
-                refreshTokens = new RefreshTokens(new MongoRefreshTokenRepository(mongo.database()), userRepository,
+                refreshTokens = new RefreshTokens(refreshTokenStore, userRepository,
                         Duration.ofSeconds(auth.refreshTokenTtlSeconds()), Duration.ofSeconds(auth.refreshReuseGraceSeconds()),
                         clock);
             } else {
@@ -113,6 +132,31 @@ public final class NotesyncServer implements AutoCloseable {
                 ScheduledExecutorService sweeper = sweepExpired(refreshTokens, throttle, auth.refreshCleanupIntervalSeconds());
                 started.add(sweeper::shutdownNow);
             }
+
+            ScheduledExecutorService accountTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "revocations");
+                thread.setDaemon(true);
+                return thread;
+            });
+            started.add(accountTimer::shutdownNow);
+            // How a revocation made by the CLI or another node reaches this node's sockets: one read
+            // by _id a second, with or without Redis (docs/protocol.md "Accounts": within 2 s).
+            accountTimer.scheduleWithFixedDelay(() -> pollRevocations(revocations), REVOCATION_POLL.toMillis(),
+                    REVOCATION_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            // A packet that passed its token check just before an account's removal is stored or
+            // refused within mongodb.timeoutMs: then what it left is removed too.
+            Duration leftoverDelay = config.mongodb().timeout().plus(REVOCATION_POLL.multipliedBy(2));
+            java.util.function.Consumer<String> afterRemoval = username -> accountTimer.schedule(() -> {
+                try {
+                    long removed = accounts.removeLeftovers(username);
+                    if (removed > 0) {
+                        log.info("removed {} notes of the removed user {} stored while the removal ran", removed,
+                                LogText.of(username));
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("could not sweep the notes of a removed user: {}", LogText.of(e.getMessage()));
+                }
+            }, leftoverDelay.toMillis(), TimeUnit.MILLISECONDS);
 
             RedisFanout fanout = null;
             if (config.cluster().enabled()) {
@@ -130,7 +174,8 @@ public final class NotesyncServer implements AutoCloseable {
             AtomicReference<SocketServer> socketServer = new AtomicReference<>();
             HttpApi http = new HttpApi(SocketEngine.PATH, verifier, repository, login, refreshTokens, issuer,
                     config, blocking, metrics, fanout == null ? null : fanout::connected, forwarded,
-                    (username, event, body) -> socketServer.get().toEverySocket(username, event, body), clock);
+                    (username, event, body) -> socketServer.get().toEverySocket(username, event, body), accounts,
+                    passwordPolicy, afterRemoval, clock);
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
                     forwarded, SocketEngine.PATH);
             SocketServer sockets = new SocketServer(config, verifier, repository,
@@ -147,13 +192,27 @@ public final class NotesyncServer implements AutoCloseable {
             for (Transport transport : Transport.values()) {
                 metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
             }
+            metrics.outputHeld(sockets.outputBudget(), budget -> budget.held(), budget -> budget.total(),
+                    budget -> budget.slowConsumersCutOff(), budget -> budget.cutOffOverBudget());
             socketServer.set(sockets);
+            revocations.onRevoked(sockets::revoke);
             sockets.start();
             started.add(sockets);
-            return new NotesyncServer(started, sockets, new UserAccounts(userRepository, hasher, clock));
+            return new NotesyncServer(started, sockets, userAccounts);
         } catch (RuntimeException e) {
             closeInReverse(started);
             throw e;
+        }
+    }
+
+    /** A store that does not answer is retried at the next tick (at DEBUG: /health already says it). */
+    private static void pollRevocations(Revocations revocations) {
+        try {
+            revocations.poll();
+        } catch (StorageUnavailableException e) {
+            log.debug("revocations not read: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("reading revocations failed: {}", e.toString());
         }
     }
 

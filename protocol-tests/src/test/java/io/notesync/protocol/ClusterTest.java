@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import static io.notesync.protocol.JavaClient.packet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -157,6 +159,38 @@ class ClusterTest {
                 assertFalse(bOnTwo.receives("noteUpdated", 0), "user B got user A's noteUpdated");
                 assertFalse(bOnTwo.receives("noteDeleted", 0), "user B got user A's noteDeleted");
                 assertEquals(List.of("typo"), NotesApi.texts(two.url(), two.token(a), VIDEO));
+            }
+        }
+    }
+
+    @Test
+    void logOutEverywhereOnOneNodeEndsTheUsersSocketsOnEveryNodeWithin2sEvenWithRedisDown() throws Exception {
+        try (TestServer one = TestServer.start(node(Map.of("auth.passwordHashCost", "4")));
+             TestServer two = TestServer.start(node(Map.of()))) {
+            String user = "cluster-revoked";
+            one.addUser(user, "cluster-revoked-password");
+            AccountApi.Session session = AccountApi.login(one.url(), user, "cluster-revoked-password");
+            Instant loggedIn = Instant.now();
+            try (JavaClient onOne = JavaClient.connected(one.url(), session.accessToken(), WS);
+                 JavaClient onTwo = JavaClient.connected(two.url(), two.token(user), WS);
+                 JavaClient otherUser = JavaClient.connected(two.url(), two.token("cluster-bystander"), WS)) {
+                AccountApi.awaitNextSecond(loggedIn);
+                redis.down();
+                try {
+                    assertEquals(204, AccountApi.logoutAll(one.url(), session).statusCode());
+                    for (JavaClient socket : List.of(onOne, onTwo)) {
+                        Object revoked = socket.queue("invalidToken").poll(2, TimeUnit.SECONDS);
+                        assertNotNull(revoked, "no invalidToken within 2 s; " + socket.state());
+                        assertEquals("revoked", ((JSONObject) revoked).getString("reason"));
+                        assertEquals("io server disconnect", socket.next(io.socket.client.Socket.EVENT_DISCONNECT));
+                    }
+                    assertTrue(otherUser.connected(), "another user's socket stays");
+                    try (JavaClient fresh = JavaClient.connected(two.url(), two.token(user), WS)) {
+                        assertTrue(fresh.connected(), "a token issued after the revocation connects");
+                    }
+                } finally {
+                    redis.up();
+                }
             }
         }
     }

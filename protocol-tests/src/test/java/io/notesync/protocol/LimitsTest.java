@@ -43,6 +43,20 @@ class LimitsTest {
     }
 
     @Test
+    void aTimestampOverLimitsMaxTimestampSecondsIsAnInvalidPacketNamingTheNote() throws Exception {
+        try (JavaClient client = JavaClient.connected(server.url(), server.token(user()), WebSocket.NAME)) {
+            JSONObject ack = client.emitWithAck("packet", packet("huge-time", VIDEO, "ok", 1, "far", 1e308))
+                    .get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
+            JSONObject error = ack.getJSONObject("error");
+            assertEquals("invalidPacket", error.getString("code"), ack.toString());
+            assertEquals("notes[1].timestamp", error.getString("field"), ack.toString());
+            JSONObject week = client.emitWithAck("packet", packet("a-week", VIDEO, "ok", 604_800))
+                    .get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
+            assertTrue(week.getBoolean("ok"), "a week is still a position: " + week);
+        }
+    }
+
+    @Test
     void packetsOverTheUsersRateGetRateLimitedAsRetryable() throws Exception {
         try (JavaClient client = JavaClient.connected(server.url(), server.token(user()), WebSocket.NAME)) {
             List<CompletableFuture<JSONObject>> acks = new ArrayList<>();

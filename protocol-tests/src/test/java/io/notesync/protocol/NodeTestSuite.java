@@ -26,6 +26,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class NodeTestSuite {
 
+    /** Each Node or browser test's own limit, far above what any of them takes, even on a busy machine. */
+    static final Duration PER_TEST_TIMEOUT = Duration.ofMinutes(2);
+
     private NodeTestSuite() {
     }
 
@@ -41,6 +44,8 @@ final class NodeTestSuite {
         Path report = Files.createTempFile("notesync-node-", ".xml");
         ProcessBuilder node = new ProcessBuilder("node", "--test",
                 "--test-concurrency=1",
+                // A hung Node test fails alone, naming itself, and the suite goes on.
+                "--test-timeout=" + PER_TEST_TIMEOUT.toMillis(),
                 "--test-reporter=spec", "--test-reporter-destination=stdout",
                 "--test-reporter=junit", "--test-reporter-destination=" + report)
                 .directory(dir.toAbsolutePath().toFile())

@@ -144,6 +144,19 @@ class RawProtocolTest {
         assertHandshake(RawEngineIo.json(open.substring(1)), List.of());
     }
 
+    @Test
+    void noIoCookieIsSetOnTheHandshakeNorOnPollingAnswers() {
+        HttpResponse<String> handshake = raw.get("EIO=4&transport=polling");
+        assertEquals(200, handshake.statusCode(), handshake.body());
+        assertEquals(List.of(), handshake.headers().allValues("set-cookie"), "the handshake sets no cookie");
+        String sid = RawEngineIo.json(handshake.body().substring(1)).get("sid").asText();
+        HttpResponse<String> post = raw.push(sid, "40");
+        assertEquals(List.of(), post.headers().allValues("set-cookie"), "a polling POST sets no cookie");
+        HttpResponse<String> poll = raw.poll(sid);
+        assertTrue(poll.body().startsWith("4"), poll.body());
+        assertEquals(List.of(), poll.headers().allValues("set-cookie"), "a polling GET sets no cookie");
+    }
+
     // ---- bad requests ---------------------------------------------------------------------
 
     @Test

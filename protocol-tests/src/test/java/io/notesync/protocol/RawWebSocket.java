@@ -28,7 +28,20 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Opens {@code path} (e.g. {@code /socket.io/?EIO=4&transport=websocket}) and completes the upgrade. */
     static RawWebSocket open(int port, String path) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return open(port, path, 0);
+    }
+
+    /**
+     * As {@link #open(int, String)}, with the socket's receive buffer set to {@code receiveBufferBytes}
+     * before it connects (0: the system's default), so that a client that stops reading fills the
+     * kernel's buffers with little and the server is left holding the rest.
+     */
+    static RawWebSocket open(int port, String path, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(5_000);
         RawWebSocket ws = new RawWebSocket(socket);
         byte[] key = new byte[16];
@@ -114,6 +127,24 @@ final class RawWebSocket implements AutoCloseable {
             if (opcode == 0x1) {
                 return new String(payload, StandardCharsets.UTF_8);
             }
+        }
+    }
+
+    /** Reads until the peer closes the connection; true if it did within {@code timeoutMs}, discarding what came before. */
+    boolean drainUntilClosed(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (true) {
+                if (in.read(buffer) == -1) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            // reset by the server: closed as well
+            return true;
         }
     }
 

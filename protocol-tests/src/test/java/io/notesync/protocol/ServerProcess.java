@@ -30,6 +30,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final String name;
     private final Map<String, String> settings;
+    private final List<String> jvmOptions;
     private Process process;
 
     ServerProcess(Path dataDir) {
@@ -38,6 +39,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** @param settings extra config keys, as {@code --set} takes them (e.g. a shared mongodb.uri) */
     ServerProcess(Path dataDir, Map<String, String> settings) {
+        this(dataDir, settings, List.of());
+    }
+
+    /** @param jvmOptions options for the server's JVM, e.g. {@link #launcherJvmOptions()} */
+    ServerProcess(Path dataDir, Map<String, String> settings, List<String> jvmOptions) {
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.dataDir = dataDir;
         this.settings = Map.copyOf(settings);
         this.port = freePort();
@@ -75,8 +82,9 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // The server's own logging (to its output, which goes to the log file), not the tests' files.
                 "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"),
@@ -98,6 +106,23 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /**
+     * The JVM options {@code bin/notesync} starts the server with (its {@code defaults=} line), so a
+     * test measures memory under the limits users run with.
+     */
+    static List<String> launcherJvmOptions() {
+        try {
+            String script = java.nio.file.Files.readString(Path.of("..", "bin", "notesync"));
+            java.util.regex.Matcher defaults = java.util.regex.Pattern.compile("(?s)\\ndefaults=\"(.*?)\"").matcher(script);
+            if (!defaults.find()) {
+                throw new AssertionError("bin/notesync has no defaults=\"...\" line");
+            }
+            return List.of(defaults.group(1).replace("\\\n", " ").trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String url() {

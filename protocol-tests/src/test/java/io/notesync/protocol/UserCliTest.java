@@ -16,9 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import io.socket.engineio.client.transports.WebSocket;
+import org.json.JSONObject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UserCliTest {
 
     private static TestServer server;
+    /** 'user remove' waits the store's timeout (and 2 s) for packets in flight; short here. */
+    private static final Map<String, String> QUICK_SWEEP = Map.of("mongodb.timeoutMs", "500");
 
     @BeforeAll
     static void start() {
@@ -94,9 +100,72 @@ class UserCliTest {
         assertEquals(401, login("carol", "s3cret-from-stdin").statusCode());
         assertEquals(200, login("carol", "new-password-1").statusCode());
 
-        Run remove = cli("", Map.of(), "user", "remove", "carol");
+        Run refused = cli("", Map.of(), "user", "remove", "carol");
+        assertEquals(1, refused.exit(), refused.stdout());
+        assertTrue(refused.stderr().contains("--yes"), refused.stderr());
+        assertEquals(200, login("carol", "new-password-1").statusCode(), "without a terminal and --yes nothing is removed");
+
+        Run remove = cli("", QUICK_SWEEP, "user", "remove", "--yes", "carol");
         assertEquals(0, remove.exit(), remove.stderr());
+        assertTrue(remove.stdout().contains("removed user carol: 0 notes, "), remove.stdout());
         assertEquals(401, login("carol", "new-password-1").statusCode());
+    }
+
+    @Test
+    void userPasswdEndsEverySessionTheOldCookieTheOldTokenAndTheLiveSocket() throws Exception {
+        server.addUser("rita", "rita-password-1");
+        AccountApi.Session session = AccountApi.login(server.url(), "rita", "rita-password-1");
+        Instant loggedIn = Instant.now();
+        try (JavaClient socket = JavaClient.connected(server.url(), session.accessToken(), WebSocket.NAME)) {
+            AccountApi.awaitNextSecond(loggedIn);
+            Run passwd = cli("rita-password-2\n", Map.of(), "user", "passwd", "rita");
+            assertEquals(0, passwd.exit(), passwd.stderr());
+
+            Object revoked = socket.queue("invalidToken").poll(2, TimeUnit.SECONDS);
+            assertNotNull(revoked, "no invalidToken within 2 s of the CLI's change; " + socket.state());
+            assertEquals("revoked", ((JSONObject) revoked).getString("reason"));
+            assertEquals("io server disconnect", socket.next(io.socket.client.Socket.EVENT_DISCONNECT));
+        }
+        HttpResponse<String> refresh = AccountApi.refresh(server.url(), session.cookie());
+        assertEquals(401, refresh.statusCode(), "the refresh cookie from before the change: " + refresh.body());
+        try (JavaClient old = JavaClient.open(server.url(), session.accessToken(), WebSocket.NAME)) {
+            assertEquals("revoked", old.nextObject("invalidToken").getString("reason"), "the old token at CONNECT");
+        }
+        assertEquals(401, AccountApi.get(server.url(), "/api/videos", session.accessToken()).statusCode());
+        AccountApi.Session again = AccountApi.login(server.url(), "rita", "rita-password-2");
+        try (JavaClient fresh = JavaClient.connected(server.url(), again.accessToken(), WebSocket.NAME)) {
+            assertTrue(fresh.connected(), "a token issued after the change connects");
+        }
+    }
+
+    @Test
+    void aNewAccountOfARemovedUsersNameSeesNoOldNotes() throws Exception {
+        server.addUser("dora", "dora-password-1");
+        String oldToken = AccountApi.login(server.url(), "dora", "dora-password-1").accessToken();
+        try (JavaClient socket = JavaClient.connected(server.url(), oldToken, WebSocket.NAME)) {
+            JSONObject ack = socket.emitWithAck("packet", JavaClient.packet("dora-1", "https://vimeo.com/76", "private", 1))
+                    .get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
+            assertTrue(ack.getBoolean("ok"), ack.toString());
+        }
+        Run remove = cli("", QUICK_SWEEP, "user", "remove", "--yes", "dora");
+        assertEquals(0, remove.exit(), remove.stderr());
+        assertTrue(remove.stdout().contains("removed user dora: 1 notes"), remove.stdout());
+
+        server.addUser("dora", "dora-password-2");
+        String newToken = AccountApi.login(server.url(), "dora", "dora-password-2").accessToken();
+        HttpResponse<String> videos = AccountApi.get(server.url(), "/api/videos", newToken);
+        assertEquals(200, videos.statusCode(), videos.body());
+        assertEquals(0, new JSONObject(videos.body()).getJSONArray("videos").length(), videos.body());
+        assertEquals(401, AccountApi.get(server.url(), "/api/videos", oldToken).statusCode(),
+                "the old account's token stays revoked (a tombstone)");
+    }
+
+    @Test
+    void aShortPasswordIsRefusedNamingTheRule() throws Exception {
+        Run add = cli("x\n", Map.of(), "user", "add", "shorty");
+        assertEquals(1, add.exit(), add.stdout());
+        assertTrue(add.stderr().contains("at least 8 characters"), add.stderr());
+        assertEquals(401, login("shorty", "x").statusCode(), "no user was added");
     }
 
     @Test

@@ -16,19 +16,19 @@ public final class Login {
         this.throttle = throttle;
     }
 
-    /** True when the password is right and the attempt is not throttled. Blocking: database and bcrypt. */
-    public boolean check(String username, char[] password, String address) {
+    /** {@link LoginOutcome#ACCEPTED} when the password is right and the attempt is not throttled. Blocking: database and bcrypt. */
+    public LoginOutcome check(String username, char[] password, String address) {
         if (!throttle.allows(username, address)) {
             hasher.verify(password, null);
-            return false;
+            return LoginOutcome.THROTTLED;
         }
         UserRepository.User user = users.find(username);
         boolean ok = hasher.verify(password, user == null ? null : user.passwordHash());
         if (ok) {
-            throttle.succeeded(username);
-        } else {
-            throttle.failed(username, address);
+            throttle.succeeded(username, address);
+            return LoginOutcome.ACCEPTED;
         }
-        return ok;
+        throttle.failed(username, address);
+        return LoginOutcome.REFUSED;
     }
 }

@@ -22,6 +22,12 @@ public interface RefreshTokenRepository {
 
     void revokeFamily(String family, Instant at);
 
+    /** Revokes every family of the user (password change, log out everywhere). */
+    void revokeAllOf(String username, Instant at);
+
+    /** Deletes every token and family of the user (account removal); returns how many tokens went. */
+    long deleteAllOf(String username);
+
     void insert(StoredToken token);
 
     /** The token with this hash, or null. */

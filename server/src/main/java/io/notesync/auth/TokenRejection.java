@@ -6,6 +6,7 @@ public enum TokenRejection {
     MALFORMED("malformed"),
     INVALID("invalid"),
     EXPIRED("expired"),
+    REVOKED("revoked"),
     USER_MISMATCH("userMismatch");
 
     private final String wireName;

@@ -13,9 +13,11 @@ import io.jsonwebtoken.MalformedJwtException;
 import io.jsonwebtoken.MissingClaimException;
 import io.jsonwebtoken.PrematureJwtException;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.logging.LogText;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.regex.Pattern;
@@ -30,12 +32,23 @@ public final class TokenVerifier {
     private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FALLBACK_USERNAME_CLAIM = "sub";
+    public static final String REVOKED_MESSAGE =
+            "the access token was revoked (a password change, log out everywhere, or the account's removal); refresh or log in again";
+    /** docs/protocol.md: a longer username is not usable. */
+    public static final int MAX_USERNAME_LENGTH = 256;
 
     private final String algorithm;
     private final String usernameClaim;
     private final JwtParser parser;
+    private final Revocations revocations;
 
     public TokenVerifier(NotesyncConfig.Auth auth, SigningKeys keys, Clock clock) {
+        this(auth, keys, clock, null);
+    }
+
+    /** @param revocations each user's revocation moment; null: none is ever revoked (tools, tests) */
+    public TokenVerifier(NotesyncConfig.Auth auth, SigningKeys keys, Clock clock, Revocations revocations) {
+        this.revocations = revocations;
         this.algorithm = auth.algorithm();
         this.usernameClaim = auth.usernameClaim();
         JwtParserBuilder builder = keys.verifying(Jwts.parser())
@@ -97,7 +110,36 @@ public final class TokenVerifier {
             return new TokenCheck.Rejected(TokenRejection.INVALID,
                     "the access token has no string '" + usernameClaim + "' or '" + FALLBACK_USERNAME_CLAIM + "' claim");
         }
-        return new TokenCheck.Valid(name, expiration.toInstant());
+        String unusable = problemWithUsername(name);
+        if (unusable != null) {
+            return new TokenCheck.Rejected(TokenRejection.INVALID, unusable);
+        }
+        Date iat = claims.getIssuedAt();
+        Instant issuedAt = iat == null ? null : iat.toInstant();
+        if (isRevoked(name, issuedAt)) {
+            return new TokenCheck.Rejected(TokenRejection.REVOKED, REVOKED_MESSAGE);
+        }
+        return new TokenCheck.Valid(name, expiration.toInstant(), issuedAt);
+    }
+
+    /** docs/protocol.md "Accounts": a token issued before its user's revocation moment, or without iat once there is one. */
+    public boolean isRevoked(String username, Instant issuedAt) {
+        return revocations != null && revocations.revokes(username, issuedAt);
+    }
+
+    /**
+     * Why a token's username cannot name anyone (it is a room name and goes into log lines), or
+     * null: longer than {@value #MAX_USERNAME_LENGTH} characters, or holding a control character
+     * (C0, C1, U+2028/U+2029) or a bidi control.
+     */
+    static String problemWithUsername(String name) {
+        if (name.codePointCount(0, name.length()) > MAX_USERNAME_LENGTH) {
+            return "the access token's username is longer than " + MAX_USERNAME_LENGTH + " characters";
+        }
+        if (LogText.hasUnsafe(name)) {
+            return "the access token's username holds a control or bidi character";
+        }
+        return null;
     }
 
     private static JsonNode decodeJsonObject(String segment) {

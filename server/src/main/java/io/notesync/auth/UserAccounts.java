@@ -12,11 +12,13 @@ public final class UserAccounts {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
     private final Clock clock;
 
-    public UserAccounts(UserRepository users, PasswordHasher hasher, Clock clock) {
+    public UserAccounts(UserRepository users, PasswordHasher hasher, PasswordPolicy policy, Clock clock) {
         this.users = users;
         this.hasher = hasher;
+        this.policy = policy;
         this.clock = clock;
     }
 
@@ -36,7 +38,7 @@ public final class UserAccounts {
 
     public void add(String username, char[] password) {
         check(problemWithUsername(username));
-        check(PasswordHasher.problemWith(password));
+        check(policy.problemWith(password));
         if (!users.add(username, hasher.hash(password), clock.instant())) {
             throw new AccountException("user '" + username + "' already exists");
         }
@@ -44,7 +46,7 @@ public final class UserAccounts {
 
     public void changePassword(String username, char[] password) {
         check(problemWithUsername(username));
-        check(PasswordHasher.problemWith(password));
+        check(policy.problemWith(password));
         if (!users.setPasswordHash(username, hasher.hash(password), clock.instant())) {
             throw new AccountException("there is no user '" + username + "'");
         }

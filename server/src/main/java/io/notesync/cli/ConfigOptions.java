@@ -26,6 +26,10 @@ final class ConfigOptions {
     @Option(names = "--mongodb-uri", paramLabel = "URI", description = "Overrides mongodb.uri (env NOTESYNC_MONGODB_URI).")
     String mongodbUri;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "Overrides logging.format (env NOTESYNC_LOG_FORMAT): json writes one JSON object per line.")
+    String logFormat;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Overrides any config key, e.g. --set socketio.pingIntervalMs=10000. Repeatable.")
     List<String> settings = new ArrayList<>();
@@ -41,6 +45,9 @@ final class ConfigOptions {
         }
         if (mongodbUri != null) {
             overrides.put("mongodb.uri", mongodbUri);
+        }
+        if (logFormat != null) {
+            overrides.put("logging.format", logFormat);
         }
         return ConfigLoader.load(configFile, System.getenv(), overrides);
     }

@@ -3,6 +3,7 @@ package io.notesync.cli;
 import io.notesync.NotesyncServer;
 import io.notesync.config.ConfigException;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.logging.LogFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -34,6 +35,8 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("notesync: invalid configuration: " + e.getMessage());
             return 2;
         }
+        // Before anything logs: every line of this process in the chosen format.
+        LogFormat.named(config.logging().format()).apply();
         NotesyncServer server;
         try {
             server = NotesyncServer.start(config);

@@ -1,6 +1,13 @@
 package io.notesync.cli;
 
+import com.mongodb.client.MongoDatabase;
+import io.notesync.account.Accounts;
 import io.notesync.auth.PasswordHasher;
+import io.notesync.auth.Revocations;
+import io.notesync.store.MongoNoteRepository;
+import io.notesync.store.MongoRefreshTokenRepository;
+import io.notesync.store.MongoRevocationRepository;
+import io.notesync.auth.PasswordPolicy;
 import io.notesync.auth.UserAccounts;
 import io.notesync.auth.UserRepository;
 import io.notesync.config.ConfigException;
@@ -57,12 +64,19 @@ final class UserCommand {
             char[] password = null;
             try {
                 password = needsPassword() ? readPassword() : null;
-                try (Stores store = Stores.forTool(config)) {
-                    UserAccounts accounts = new UserAccounts(new MongoUserRepository(store.connection().database()),
-                            new PasswordHasher(config.auth().passwordHashCost()), Clock.systemUTC());
+                try (Stores store = Stores.forTool(config);
+                     MongoNoteRepository notes = new MongoNoteRepository(store.connection(), config.mongodb(), config.writer())) {
+                    MongoDatabase database = store.connection().database();
+                    Clock clock = Clock.systemUTC();
+                    MongoUserRepository users = new MongoUserRepository(database);
+                    PasswordHasher hasher = new PasswordHasher(config.auth().passwordHashCost());
+                    UserAccounts accounts = new UserAccounts(users, hasher,
+                            new PasswordPolicy(config.auth().minPasswordLength()), clock);
+                    Accounts whole = new Accounts(accounts, users, hasher,
+                            new Revocations(new MongoRevocationRepository(database), clock),
+                            new MongoRefreshTokenRepository(database), notes, clock);
                     System.err.println("notesync: using " + store.description());
-                    run(accounts, password);
-                    return 0;
+                    return run(new Context(accounts, whole, config), password);
                 }
             } catch (Stores.Unreachable | StorageUnavailableException e) {
                 System.err.println("notesync: " + e.getMessage());
@@ -86,7 +100,12 @@ final class UserCommand {
         @Option(names = "--password-stdin", description = "Read the password from the first line of stdin even at a terminal.")
         boolean passwordStdin;
 
-        abstract void run(UserAccounts accounts, char[] password);
+        /** What a subcommand works with: the users alone, the whole accounts, the configuration. */
+        record Context(UserAccounts users, Accounts accounts, NotesyncConfig config) {
+        }
+
+        /** Returns the exit code. */
+        abstract int run(Context context, char[] password);
 
         private char[] readPassword() {
             Console console = System.console();
@@ -133,9 +152,10 @@ final class UserCommand {
         }
 
         @Override
-        void run(UserAccounts accounts, char[] password) {
-            accounts.add(name, password);
+        int run(Context context, char[] password) {
+            context.users().add(name, password);
             System.out.println("added user " + name);
+            return 0;
         }
     }
 
@@ -155,17 +175,23 @@ final class UserCommand {
         }
 
         @Override
-        void run(UserAccounts accounts, char[] password) {
-            accounts.changePassword(name, password);
-            System.out.println("changed the password of " + name);
+        int run(Context context, char[] password) {
+            context.accounts().changePassword(name, password);
+            System.out.println("changed the password of " + name + "; every session of " + name
+                    + " ends (refresh tokens revoked, access tokens issued before now refused, sockets disconnected)");
+            return 0;
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Removes a user. Access tokens already issued stay valid until they expire.")
+            description = "Removes a user with every note and refresh token; every session of the user ends. "
+                    + "Asks first at a terminal; --yes is required without one.")
     static final class Remove extends Action {
         @Parameters(paramLabel = "NAME")
         String name;
+
+        @Option(names = "--yes", description = "Do not ask for confirmation (required when stdin is not a terminal).")
+        boolean yes;
 
         @Override
         String passwordOwner() {
@@ -173,9 +199,36 @@ final class UserCommand {
         }
 
         @Override
-        void run(UserAccounts accounts, char[] password) {
-            accounts.remove(name);
-            System.out.println("removed user " + name);
+        int run(Context context, char[] password) {
+            if (!yes) {
+                Console console = System.console();
+                if (console == null) {
+                    System.err.println("notesync: 'user remove' deletes " + name
+                            + "'s notes too; without a terminal to ask, add --yes to confirm");
+                    return REFUSED;
+                }
+                String answer = console.readLine("Remove user %s with every note and session? [y/N] ", name);
+                if (answer == null || !answer.trim().equalsIgnoreCase("y") && !answer.trim().equalsIgnoreCase("yes")) {
+                    System.err.println("notesync: nothing removed");
+                    return REFUSED;
+                }
+            }
+            Accounts.Removal removal = context.accounts().remove(name);
+            System.out.println("removed user " + name + ": " + removal.notes() + " notes, " + removal.refreshTokens()
+                    + " refresh tokens; every session of " + name + " ends");
+            // A server may have let a packet of the user through just before it learned of the removal.
+            long waitMs = context.config().mongodb().timeoutMs() + 2000;
+            System.err.println("notesync: waiting " + waitMs / 1000 + " s for packets in flight on running servers");
+            try {
+                Thread.sleep(waitMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long late = context.accounts().removeLeftovers(name);
+            if (late > 0) {
+                System.out.println("removed " + late + " more notes of " + name + " that were in flight");
+            }
+            return 0;
         }
     }
 
@@ -187,10 +240,11 @@ final class UserCommand {
         }
 
         @Override
-        void run(UserAccounts accounts, char[] password) {
-            for (UserRepository.User user : accounts.list()) {
+        int run(Context context, char[] password) {
+            for (UserRepository.User user : context.users().list()) {
                 System.out.println(user.username() + "\t" + user.createdAt());
             }
+            return 0;
         }
     }
 }

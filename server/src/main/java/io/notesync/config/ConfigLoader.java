@@ -40,6 +40,7 @@ public final class ConfigLoader {
             Map.entry("NOTESYNC_ALLOWED_ORIGINS", "http.allowedOrigins"),
             Map.entry("NOTESYNC_PUBLIC_URL", "http.publicUrl"),
             Map.entry("NOTESYNC_METRICS_TOKEN", "metrics.token"),
+            Map.entry("NOTESYNC_LOG_FORMAT", "logging.format"),
             Map.entry("NOTESYNC_TRUSTED_PROXIES", "http.trustedProxies"),
             Map.entry("NOTESYNC_TLS_CERT_FILE", "server.tls.certFile"),
             Map.entry("NOTESYNC_TLS_KEY_FILE", "server.tls.keyFile"));

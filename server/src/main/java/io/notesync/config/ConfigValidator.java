@@ -3,6 +3,7 @@ package io.notesync.config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,11 @@ final class ConfigValidator {
         require(socketio.pingTimeoutMs() > 0, "socketio.pingTimeoutMs", "must be > 0");
         require(socketio.maxPayloadBytes() >= 1024, "socketio.maxPayloadBytes", "must be at least 1024");
         require(socketio.connectTimeoutMs() > 0, "socketio.connectTimeoutMs", "must be > 0");
+        // Room for a maximal packet's fPacket (a little larger than the packet) and the next one.
+        require(socketio.maxBufferedBytes() >= 2L * socketio.maxPayloadBytes(), "socketio.maxBufferedBytes",
+                "must be at least twice socketio.maxPayloadBytes (" + 2L * socketio.maxPayloadBytes() + ")");
+        require(socketio.maxBufferedBytesTotal() == 0 || socketio.maxBufferedBytesTotal() >= socketio.maxBufferedBytes(),
+                "socketio.maxBufferedBytesTotal", "must be 0 (sized from the JVM's memory limits) or at least socketio.maxBufferedBytes");
 
         validateAuth(config.auth());
 
@@ -63,6 +69,7 @@ final class ConfigValidator {
         require(config.limits().packetsPerSecond() > 0, "limits.packetsPerSecond", "must be > 0");
         require(config.limits().packetBurst() >= 1, "limits.packetBurst", "must be >= 1");
         require(config.limits().maxConnectionsPerUser() >= 1, "limits.maxConnectionsPerUser", "must be >= 1");
+        require(config.limits().maxTimestampSeconds() >= 1, "limits.maxTimestampSeconds", "must be >= 1");
 
         NotesyncConfig.Login login = config.login();
         require(login.maxFailuresPerUser() >= 1, "login.maxFailuresPerUser", "must be >= 1");
@@ -72,6 +79,8 @@ final class ConfigValidator {
         validateCookie(config.cookie());
         validateHttp(config.http());
         validateMetrics(config.metrics());
+        require(config.logging().format() != null && List.of("text", "json").contains(config.logging().format()),
+                "logging.format", "must be text or json");
     }
 
     /** Long enough not to be guessed; visible ASCII, since it travels in an HTTP header. */
@@ -142,6 +151,9 @@ final class ConfigValidator {
         // bcrypt's cost is a base-2 logarithm: 4 is the library's minimum, 31 its maximum.
         require(auth.passwordHashCost() >= 4 && auth.passwordHashCost() <= 31, "auth.passwordHashCost",
                 "must be 4..31 (bcrypt cost; 12 is the default)");
+        // A 72-character password is the most bcrypt can take (72 bytes, ASCII).
+        require(auth.minPasswordLength() >= 1 && auth.minPasswordLength() <= 72, "auth.minPasswordLength",
+                "must be 1..72 (characters; bcrypt reads at most 72 bytes), got " + auth.minPasswordLength());
     }
 
     private static void require(boolean ok, String key, String problem) {

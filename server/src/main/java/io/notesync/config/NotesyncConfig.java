@@ -18,7 +18,8 @@ public record NotesyncConfig(
         Login login,
         Cookie cookie,
         Http http,
-        Metrics metrics) {
+        Metrics metrics,
+        Logging logging) {
 
     public record Server(String host, int port, long shutdownTimeoutMs, Tls tls) {
         public Duration shutdownTimeout() {
@@ -42,7 +43,9 @@ public record NotesyncConfig(
             int maxPayloadBytes,
             long connectTimeoutMs,
             boolean allowQueryToken,
-            boolean websocketCompression) {
+            boolean websocketCompression,
+            long maxBufferedBytes,
+            long maxBufferedBytesTotal) {
     }
 
     public record Auth(
@@ -57,7 +60,8 @@ public record NotesyncConfig(
             long refreshTokenTtlSeconds,
             long refreshReuseGraceSeconds,
             long refreshCleanupIntervalSeconds,
-            int passwordHashCost) {
+            int passwordHashCost,
+            int minPasswordLength) {
 
         /** Login and refresh need to sign access tokens, which only the shared secret can. */
         public boolean canIssueTokens() {
@@ -92,7 +96,7 @@ public record NotesyncConfig(
      * at {@code packetsPerSecond}, and at most {@code maxConnectionsPerUser} sockets at once.
      */
     public record Limits(int maxNotesPerPacket, int maxNoteChars, double packetsPerSecond, int packetBurst,
-                         int maxConnectionsPerUser) {
+                         int maxConnectionsPerUser, long maxTimestampSeconds) {
     }
 
     /** Several nodes behind one address; {@code redis.uri} null means a single node, no Redis. */
@@ -149,5 +153,9 @@ public record NotesyncConfig(
 
     /** {@code token} null: /metrics is off; set, it is served to {@code Authorization: Bearer <token>} only. */
     public record Metrics(String token) {
+    }
+
+    /** {@code format}: {@code text} (lines for people, the default) or {@code json} (one object per line). */
+    public record Logging(String format) {
     }
 }

@@ -37,9 +37,15 @@ public final class EngineSession {
     private volatile long pongDue;
     private ScheduledFuture<?> connectDeadline;
     private boolean ended;
+    /** The session's outgoing queues (one per transport), counted against the output budget. */
+    private volatile java.util.List<HeldPacketQueue> output = java.util.List.of();
 
     EngineSession(ClientHead head) {
         this.head = head;
+    }
+
+    void output(java.util.List<HeldPacketQueue> queues) {
+        this.output = queues;
     }
 
     public ClientHead head() {
@@ -166,6 +172,9 @@ public final class EngineSession {
             return false;
         }
         ended = true;
+        for (HeldPacketQueue queue : output) {
+            queue.release();
+        }
         if (heartbeat != null) {
             heartbeat.cancel(false);
         }

@@ -85,6 +85,29 @@ public final class EngineSessions {
         });
     }
 
+    /**
+     * Ends a session for what it holds unread (see {@link OutputBudget}): like {@link #close}, but
+     * its WebSocket is closed at once, without a close frame that would queue behind the unread
+     * output. A polling client's next request is refused (unknown session) and it reconnects.
+     */
+    void cutOff(ClientHead head, String reason) {
+        EngineSession session = sessions.get(head.getSessionId());
+        if (session == null) {
+            return;
+        }
+        session.exclusively(() -> {
+            if (!sessions.remove(head.getSessionId(), session) || !session.end()) {
+                return;
+            }
+            log.info("closing Engine.IO session {}: {}", head.getSessionId(), reason);
+            head.onChannelDisconnect();
+            Channel webSocket = session.webSocket();
+            if (webSocket != null) {
+                webSocket.close();
+            }
+        });
+    }
+
     private static void closeTransports(EngineSession session, PacketType farewell) {
         ClientHead head = session.head();
         if (head.isConnected() && head.getCurrentTransport() == Transport.POLLING) {

@@ -28,7 +28,7 @@ public final class HandshakeJson implements JsonSupport {
 
     /**
      * @param pingTimeout the one {@link Heartbeat} keeps, announced in place of netty-socketio's own,
-     *                    which is set later so that it stays a backstop (see SocketServer)
+     *                    which is set later so that it stays a backstop (see SocketEngine)
      */
     public HandshakeJson(JsonSupport delegate, int maxPayload, long pingTimeout) {
         this.delegate = delegate;

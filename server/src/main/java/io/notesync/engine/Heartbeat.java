@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <p>netty-socketio sends its pings and checks its timeout on a timer with a 100 ms tick, so a
  * dead socket lingered up to a tick past the deadline; its ping is cancelled at the handshake
  * ({@link SessionOpener}) and this one, on a millisecond scheduler, takes its place. Its own
- * timeout stays as a backstop, 5 s behind this one (SocketServer): every packet pushes it ahead.
+ * timeout stays as a backstop, 5 s behind this one (SocketEngine): every packet pushes it ahead.
  */
 public final class Heartbeat {
 

@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.ChannelHandlerContext;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +42,13 @@ final class LoggingExceptionListener extends ExceptionListenerAdapter {
     @Override
     public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
         if (peerWentAway(e)) {
-            log.debug("connection {} closed: {}", ctx.channel().remoteAddress(), e.getMessage());
+            log.debug("connection {} closed: {}", ctx.channel().remoteAddress(), LogText.of(e.getMessage()));
         } else if (e instanceof IOException) {
             // A frame that did not decode (netty-socketio wraps Jackson's error in an IOException).
             // The class names only: the messages quote the payload, which may hold a token.
             log.info("closing connection {}: a packet did not decode ({})", ctx.channel().remoteAddress(), causes(e));
         } else {
-            log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), e.toString());
+            log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), LogText.of(e.toString()));
         }
         ctx.close();
         return true;

@@ -2,6 +2,7 @@ package io.notesync.engine;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.handler.AuthorizeHandler;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
@@ -18,9 +19,12 @@ import java.util.List;
 /**
  * netty-socketio's pipeline with our handlers around its own, in this order:
  * <pre>
+ *  ChannelOutputMeter .. counts what is written and not yet taken by the kernel (OutputBudget)
  *  TlsReentryBypass, TLS (netty's SslHandler from server.tls, in netty-socketio's place for it);
  *  both absent without TLS
- *  http decoder, encoder (moved ahead of the aggregator), aggregator (netty-socketio)
+ *  http decoder, encoder (moved ahead of the aggregator) (netty-socketio)
+ *  HttpIdleCloser ...... closes only idle HTTP connections; Keep-Alive: timeout=5
+ *  aggregator (netty-socketio)
  *  the front handlers in order: the Origin gate, then the HTTP API on the same port (so a
  *  client's relative fetch('/refresh') reaches it)
  *  HonestConnectionHeader  (outbound) netty-socketio's answers say Connection: close, as they do
@@ -31,7 +35,7 @@ import java.util.List;
  *  UpgradeNoopHandler .. keeps polling-to-WebSocket upgrades from stalling
  *  AbandonedProbeGuard . a probe WebSocket closing before the upgrade does not end the session
  *  ConnectObserver ..... authenticates a socket at its CONNECT
- *  packet handler, authorize handler (netty-socketio)
+ *  packet handler, authorize handler (netty-socketio; its first-data timer removed: NoFirstDataTimeout)
  *  SessionOpener ....... no namespace before CONNECT; precise heartbeat; connect timeout
  *  polling and WebSocket transports, wrong-URL handler (netty-socketio)
  *  LosslessPacketEncoder's encoder, in place of netty-socketio's (which drops a packet per
@@ -57,11 +61,15 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private final WebSocketTrim webSocketTrim;
+    private final OutputBudget outputBudget;
     private EncoderHandler encoder;
+    private volatile NoFirstDataTimeout authorize;
 
     NotesyncChannelInitializer(SslContext tls, List<PipelineHandler> front, RequestGuard requestGuard, PacketGuard packetGuard,
-                               SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver) {
+                               SessionOpener sessionOpener, EngineSessions engineSessions, ConnectObserver connectObserver,
+                               OutputBudget outputBudget) {
         this.tls = tls;
+        this.outputBudget = outputBudget;
         this.front = List.copyOf(front);
         this.requestGuard = requestGuard;
         this.packetGuard = packetGuard;
@@ -73,7 +81,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
             httpOnly.add(handler.name());
         }
         httpOnly.addAll(List.of(HonestConnectionHeader.NAME, RequestGuard.NAME, AUTHORIZE_HANDLER, SessionOpener.NAME,
-                XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
+                XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER, HttpIdleCloser.NAME));
         this.webSocketTrim = new WebSocketTrim(httpOnly);
     }
 
@@ -121,6 +129,20 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(PACKET_HANDLER, WebSocketTrim.NAME, webSocketTrim);
         pipeline.addAfter(AUTHORIZE_HANDLER, SessionOpener.NAME, sessionOpener);
         pipeline.addLast(OversizeCloser.NAME, oversizeCloser);
+        pipeline.replace(AUTHORIZE_HANDLER, AUTHORIZE_HANDLER, authorizeWithoutFirstDataTimeout(pipeline));
+        pipeline.addAfter(HTTP_ENCODER, HttpIdleCloser.NAME, new HttpIdleCloser());
+        // Nearest the socket, so it counts every byte written, TLS records included.
+        pipeline.addFirst(ChannelOutputMeter.NAME, new ChannelOutputMeter(outputBudget, engineSessions));
+    }
+
+    /** netty-socketio's one authorize handler, shared by every channel, wrapped once. */
+    private NoFirstDataTimeout authorizeWithoutFirstDataTimeout(ChannelPipeline pipeline) {
+        NoFirstDataTimeout wrapped = authorize;
+        if (wrapped == null) {
+            wrapped = new NoFirstDataTimeout((AuthorizeHandler) pipeline.get(AUTHORIZE_HANDLER));
+            authorize = wrapped;
+        }
+        return wrapped;
     }
 
     /** netty-socketio let go of a session (its last namespace client left): so do we. */

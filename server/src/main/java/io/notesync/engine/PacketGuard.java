@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.CharsetUtil;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +216,7 @@ public final class PacketGuard extends ChannelInboundHandlerAdapter {
                 }
                 if (packet.event() != null && !knownEvents.contains(packet.event())) {
                     // Not an error for the client (netty-socketio ignores it); worth seeing when debugging one.
-                    log.debug("session {}: unknown event '{}' ignored", session.head().getSessionId(), packet.event());
+                    log.debug("session {}: unknown event '{}' ignored", session.head().getSessionId(), LogText.of(packet.event()));
                 }
                 return Verdict.KEEP;
             default:

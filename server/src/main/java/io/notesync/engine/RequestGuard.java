@@ -7,12 +7,14 @@ import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.ClientCookieEncoder;
@@ -268,6 +270,27 @@ public final class RequestGuard extends ChannelDuplexHandler {
         if (!kept.isEmpty()) {
             headers.set(HttpHeaderNames.COOKIE, String.join("; ", kept));
         }
+    }
+
+    /**
+     * The other half of {@link #forgetClientSessionId}: netty-socketio sets {@code io=<sid>} (no
+     * HttpOnly, no SameSite) on its handshake and polling answers, a cookie nothing reads; socket.io
+     * v4's server sets none by default. Removed from every answer that passes here.
+     */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof HttpResponse response) {
+            List<String> cookies = response.headers().getAll(HttpHeaderNames.SET_COOKIE);
+            if (!cookies.isEmpty()) {
+                response.headers().remove(HttpHeaderNames.SET_COOKIE);
+                for (String cookie : cookies) {
+                    if (!cookie.startsWith("io=")) {
+                        response.headers().add(HttpHeaderNames.SET_COOKIE, cookie);
+                    }
+                }
+            }
+        }
+        super.write(ctx, msg, promise);
     }
 
     /** A request that names no open session: a handshake, or a {@code sid} unknown (or closed). */

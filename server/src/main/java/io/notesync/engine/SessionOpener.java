@@ -26,11 +26,12 @@ import java.util.List;
  * the session end before, the stand-in's disconnect lets netty-socketio clean the session up.
  * One stand-in serves every session: netty-socketio keeps the first key it was given in the
  * session's map of namespace clients for the session's whole life, and a Namespace of its own
- * per session (eight concurrent maps and eight queues) cost about 2 KiB per idle socket. The
+ * per session (eight concurrent maps and eight queues) was the largest item of an idle socket's
+ * memory (docs/benchmark.md, "Where an idle socket's memory goes"). The
  * shared one does not track its clients ({@code addClient} does nothing), so it holds none.
  *
- * <p>It also replaces netty-socketio's 100 ms-tick ping with {@link Heartbeat}, and starts the
- * {@link ConnectTimeout}.
+ * <p>It also replaces netty-socketio's 100 ms-tick ping with {@link Heartbeat}, starts the
+ * {@link ConnectTimeout}, and gives the session its counted outgoing queue ({@link HeldPacketQueue}).
  */
 @ChannelHandler.Sharable
 public final class SessionOpener extends ChannelInboundHandlerAdapter {
@@ -42,9 +43,11 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
     private final Heartbeat heartbeat;
     private final ConnectTimeout connectTimeout;
     private final Namespace standIn;
+    private final OutputBudget budget;
 
     public SessionOpener(Configuration configuration, EngineSessions sessions, Heartbeat heartbeat,
-                         ConnectTimeout connectTimeout) {
+                         ConnectTimeout connectTimeout, OutputBudget budget) {
+        this.budget = budget;
         this.configuration = configuration;
         this.sessions = sessions;
         this.heartbeat = heartbeat;
@@ -72,6 +75,7 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
         head.cancelPing();
         head.addNamespaceClient(standIn);
         EngineSession session = sessions.open(head);
+        session.output(SessionQueues.install(head, budget, sessions));
         if (webSocket) {
             session.webSocket(channel);
         }

@@ -65,6 +65,7 @@ public final class SocketEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers = timers();
     /** null: plain HTTP. */
     private final TlsContext tls;
+    private final OutputBudget outputBudget;
     private volatile int boundPort;
 
     /**
@@ -77,6 +78,7 @@ public final class SocketEngine implements AutoCloseable {
         this.front = List.copyOf(front);
         this.tls = config.server().tls().enabled() ? TlsContext.of(TlsFiles.load(config.server().tls())) : null;
         this.callbacks = callbacks;
+        this.outputBudget = new OutputBudget(socketio.maxBufferedBytes(), socketio.maxBufferedBytesTotal());
         server.addDisconnectListener(callbacks::closed);
         defaultNamespace().addAuthTokenListener((authData, client) -> {
             callbacks.connecting(client);
@@ -116,15 +118,18 @@ public final class SocketEngine implements AutoCloseable {
         server.setPipelineFactory(new NotesyncChannelInitializer(tls == null ? null : tls.context(), front,
                 new RequestGuard(PATH + "/", engineSessions, heartbeat),
                 new PacketGuard(engineSessions, heartbeat, name -> server.getNamespace(name) != null, events),
-                new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout),
+                new SessionOpener(server.getConfiguration(), engineSessions, heartbeat, connectTimeout, outputBudget),
                 engineSessions,
-                new ConnectObserver(defaultNamespace(), callbacks::connected)));
+                new ConnectObserver(defaultNamespace(), callbacks::connected),
+                outputBudget));
         // startAsync() hands back the bind's ChannelFuture: the only way to learn a port picked for 0.
         ChannelFuture bind = (ChannelFuture) server.startAsync();
         bind.syncUninterruptibly();
         boundPort = ((InetSocketAddress) bind.channel().localAddress()).getPort();
         log.info("listening on {}:{} (Socket.IO at {}/, HTTP API on the same port)",
                 server.getConfiguration().getHostname(), boundPort, PATH);
+        log.info("output held for peers: at most {} bytes per socket, {} bytes in all",
+                socketio.maxBufferedBytes(), outputBudget.total());
         if (tls != null) {
             log.info("TLS on: https and wss on port {}; {}", boundPort, tls.description());
         } else {
@@ -136,6 +141,11 @@ public final class SocketEngine implements AutoCloseable {
     /** The bound port: the configured one, or the one picked when 0 was configured. */
     public int port() {
         return boundPort;
+    }
+
+    /** What the server holds for peers that have not taken it, and who was cut off for it. */
+    public OutputBudget outputBudget() {
+        return outputBudget;
     }
 
     private Namespace defaultNamespace() {
@@ -161,18 +171,19 @@ public final class SocketEngine implements AutoCloseable {
         // The handshake must announce maxPayload too (socket.io-client splits polling batches by it).
         socketIo.setJsonSupport(new HandshakeJson(new JacksonJsonSupport(), config.socketio().maxPayloadBytes(),
                 config.socketio().pingTimeoutMs()));
-        // STACK.md: per-message deflate costs ~100 KiB per idle socket; the Node server declines it too.
+        // Per-message deflate multiplies an idle socket's memory (docs/benchmark.md, "Measured outside the
+        // benchmark"); the Node server declines it too.
         socketIo.setWebsocketCompression(config.socketio().websocketCompression());
         socketIo.setHttpCompression(false);
         // Answers are sent when the database has acknowledged, not when the listener returns.
         socketIo.setAckMode(AckMode.MANUAL);
         socketIo.setAllowCustomRequests(true);
-        // Its CORS echoes any Origin (STACK.md); notesync's OriginGate writes CORS headers instead.
+        // Its CORS echoes any Origin with credentials; notesync's OriginGate writes CORS headers instead.
         socketIo.setEnableCors(false);
         socketIo.setAddVersionHeader(false);
         socketIo.setExceptionListener(new LoggingExceptionListener());
         SocketConfig socket = new SocketConfig();
-        // A restart after kill -9 must bind at once, not wait out TIME_WAIT (STACK.md).
+        // A restart after kill -9 must bind at once, not wait out TIME_WAIT (about 60 s without SO_REUSEADDR).
         socket.setReuseAddress(true);
         socket.setTcpNoDelay(true);
         socketIo.setSocketConfig(socket);
@@ -199,6 +210,7 @@ public final class SocketEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        outputBudget.close();
     }
 
     /**

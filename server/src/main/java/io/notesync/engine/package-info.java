@@ -27,14 +27,20 @@
  *       {@code handshakeWithAnotherMethodThanGetIsRefusedWithCode2},
  *       {@code webSocketTransportWithoutUpgradeIsRefusedWithCode3}, {@code secondConcurrentPollClosesTheSession},
  *       {@code upgradeProbesThenAnswersThePendingPollWithNoopThenRefusesPolling}; the io cookie by
- *       {@code browser/test/polling.test.mjs} and {@code two-pages.test.mjs}.</li>
+ *       {@code browser/test/polling.test.mjs} and {@code two-pages.test.mjs}. It also takes the {@code io}
+ *       cookie netty-socketio sets off every answer (socket.io v4 sets none), pinned by
+ *       {@code RawProtocolTest.noIoCookieIsSetOnTheHandshakeNorOnPollingAnswers}.</li>
  *   <li>{@link io.notesync.engine.SessionOpener}: netty-socketio joins a session to the main
  *       namespace and fires its connect listeners at the Engine.IO handshake, before the client's
  *       CONNECT ({@code 40}), and may send to it then. Pinned by
  *       {@code RawProtocolTest.nothingIsSentToANamespaceBeforeItsConnect}.</li>
  *   <li>{@link io.notesync.engine.Heartbeat}: pings and the pong timeout run on a 100 ms tick, so a dead
- *       socket outlived {@code pingInterval + pingTimeout}. Pinned by the four RawProtocolTest
- *       {@code *Heartbeat*} / {@code *WithoutPong*} / {@code pollingSessionLeftAlone*} cases.</li>
+ *       socket outlived {@code pingInterval + pingTimeout}. Pinned by RawProtocolTest's heartbeat
+ *       cases: {@code pollingHeartbeatPingsEveryIntervalAndTakesPongs},
+ *       {@code webSocketHeartbeatPingsEveryIntervalAndTakesPongs},
+ *       {@code pollingSessionWithoutPongIsClosedAtPingIntervalPlusPingTimeout},
+ *       {@code pollingSessionLeftAloneIsGoneAfterPingIntervalPlusPingTimeout},
+ *       {@code webSocketWithoutPongIsClosedAtPingIntervalPlusPingTimeout}.</li>
  *   <li>{@link io.notesync.engine.ConnectTimeout}: {@code connectTimeout} is not applied; a session
  *       that never CONNECTs stays open. Pinned by {@code RawProtocolTest.connectTimeoutClosesASessionThatNeverConnects}.</li>
  *   <li>{@link io.notesync.engine.PacketGuard} (reading with {@link io.notesync.engine.PacketSyntax}):
@@ -79,7 +85,8 @@
  *   <li>{@link io.notesync.engine.ClusterStoreFactory} in place of {@code RedissonStoreFactory}: it
  *       publishes synchronously on event loops on every connect and disconnect, keeps per-socket Redis
  *       hashes, grows room tables with other nodes' sockets, and dispatches with the wrong Engine.IO
- *       version. Pinned by {@code ClusterTest} (4 cases, including a Redis restart).</li>
+ *       version. Pinned by every {@code ClusterTest} case (two and three nodes, an edit and a delete over HTTP,
+ *       a node's death, a Redis restart).</li>
  *   <li>{@link io.notesync.engine.SocketEngine}: {@code SocketIOServer.stop()} was once seen waiting
  *       forever for idle event loops; the stop is bounded to 20 s. Not reproduced; {@code ShutdownTest}
  *       pins the shutdown as a whole.</li>
@@ -107,6 +114,24 @@
  *   <li>{@link io.notesync.engine.EventLoops}: netty-socketio does not hand a listener its channel; the
  *       answers of a stored packet go back to the listener's event loop through Netty's thread map
  *       ({@code ThreadExecutorMap}, internal in 4.1 and 4.2). Exercised by every packet test.</li>
+ *   <li>{@link io.notesync.engine.SessionQueues}, {@link io.notesync.engine.HeldPacketQueue},
+ *       {@link io.notesync.engine.ChannelOutputMeter}, {@link io.notesync.engine.OutputBudget}: netty-socketio
+ *       queues every packet for a session without bound ({@code ClientHead.send} into its per-transport
+ *       queue) and writes WebSocket frames without looking at the channel's writability: 19 paused
+ *       WebSockets of one user filled the 128 MiB of direct memory in 2 s and the embedded store failed
+ *       with {@code OutOfMemoryError}. Each session's queues are replaced (through {@code ClientHead}'s
+ *       private map of transport states) by counting ones, every channel's unsent output is counted at
+ *       the pipeline's head, and a socket over {@code socketio.maxBufferedBytes} or the largest holders
+ *       over the process budget are cut off. Pinned by {@code SlowConsumerTest} (four cases: paused
+ *       WebSockets, one over its own bound, a polling session that stopped polling, five users at once
+ *       under {@code bin/notesync}'s JVM limits).</li>
+ *   <li>{@link io.notesync.engine.NoFirstDataTimeout} (with {@link io.notesync.engine.HttpIdleCloser}):
+ *       {@code firstDataTimeout} starts in {@code AuthorizeHandler.channelActive} and is cancelled only in
+ *       its {@code channelRead}, which requests answered by notesync's HTTP API never reach: every such
+ *       connection was closed 5 s after it opened, busy or idle, without a {@code Keep-Alive} header.
+ *       The timer is not started; idle connections are closed by HttpIdleCloser. Pinned by
+ *       {@code HttpKeepAliveTest} (reuse across the limit, idle close after the announced timeout, a
+ *       request waiting 7 s for the store answered).</li>
  * </ol>
  *
  * <h2>Known and left alone</h2>

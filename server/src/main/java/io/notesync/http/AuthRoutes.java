@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.notesync.auth.Login;
+import io.notesync.auth.LoginOutcome;
+import io.notesync.auth.LoginStats;
+import io.notesync.auth.TokenVerifier;
+import io.notesync.logging.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.TokenIssuer;
 
@@ -21,6 +27,7 @@ import java.util.Map;
 final class AuthRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(AuthRoutes.class);
     /** One answer for a wrong password, an unknown user and a throttled attempt: it tells nothing apart. */
     private static final String LOGIN_REFUSED = "wrong username or password, or too many failed attempts (then wait and try again)";
 
@@ -29,10 +36,12 @@ final class AuthRoutes {
     private final TokenIssuer issuer;
     private final Duration accessTokenLifetime;
     private final RefreshCookie cookie;
+    private final LoginStats stats;
 
     /** {@code login}, {@code refreshTokens} and {@code issuer} are null when notesync cannot sign tokens. */
     AuthRoutes(Login login, RefreshTokens refreshTokens, TokenIssuer issuer, Duration accessTokenLifetime,
-               RefreshCookie cookie) {
+               RefreshCookie cookie, LoginStats stats) {
+        this.stats = stats;
         this.login = login;
         this.refreshTokens = refreshTokens;
         this.issuer = issuer;
@@ -49,7 +58,13 @@ final class AuthRoutes {
             throw HttpError.badRequest("the body must be {\"username\": string, \"password\": string}");
         }
         String name = username.asText();
-        if (name.isEmpty() || name.length() > 256 || !login.check(name, password.asText().toCharArray(), request.clientAddress())) {
+        LoginOutcome outcome = name.isEmpty() || name.length() > TokenVerifier.MAX_USERNAME_LENGTH
+                ? LoginOutcome.REFUSED
+                : login.check(name, password.asText().toCharArray(), request.clientAddress());
+        // Never the password; the username as typed, escaped, since it is whatever the client sent.
+        log.info("login of {} from {}: {}", LogText.of(name), LogText.of(request.clientAddress()), outcome.label());
+        stats.login(outcome);
+        if (outcome != LoginOutcome.ACCEPTED) {
             throw HttpError.unauthorized("invalidCredentials", LOGIN_REFUSED);
         }
         RefreshTokens.Issued refresh = refreshTokens.start(name);

@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.notesync.account.Accounts;
 import io.notesync.auth.Login;
+import io.notesync.auth.PasswordPolicy;
 import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.TokenIssuer;
 import io.notesync.auth.TokenVerifier;
@@ -23,9 +25,11 @@ import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.VideoSummary;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +59,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private final NoteRepository repository;
     private final NoteRoutes notes;
     private final AuthRoutes auth;
+    private final AccountRoutes account;
     private final Executor blocking;
     private final NotesyncMetrics metrics;
     private final MetricsAccess metricsAccess;
@@ -69,7 +75,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     public HttpApi(String socketIoPath, TokenVerifier verifier, NoteRepository repository, Login login,
                    RefreshTokens refreshTokens, TokenIssuer issuer, NotesyncConfig config, Executor blocking,
                    NotesyncMetrics metrics, BooleanSupplier clusterUp, ForwardedHeaders forwarded,
-                   UserEvents events, Clock clock) {
+                   UserEvents events, Accounts accounts, PasswordPolicy passwordPolicy, Consumer<String> afterRemoval,
+                   Clock clock) {
         this.metrics = metrics;
         this.metricsAccess = new MetricsAccess(config.metrics().token());
         this.forwarded = forwarded;
@@ -78,10 +85,13 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         this.bearer = new BearerAuth(verifier);
         this.repository = repository;
         NotesyncConfig.Limits limits = config.limits();
-        this.notes = new NoteRoutes(bearer, repository, new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()),
+        this.notes = new NoteRoutes(bearer, repository, new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(), limits.maxTimestampSeconds()),
                 events, clock);
         this.auth = new AuthRoutes(login, refreshTokens, issuer,
-                Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()));
+                Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()), metrics);
+        this.account = new AccountRoutes(bearer, accounts, login, passwordPolicy, refreshTokens, issuer,
+                Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()), metrics,
+                afterRemoval, clock);
         this.blocking = blocking;
     }
 
@@ -151,6 +161,19 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
                 allowed = HttpMethod.POST;
                 yield auth::logout;
             }
+            case "/auth/password" -> {
+                allowed = HttpMethod.POST;
+                yield account::changePassword;
+            }
+            case "/auth/logout-all" -> {
+                allowed = HttpMethod.POST;
+                yield account::logoutAll;
+            }
+            case "/api/export" -> account::export;
+            case "/api/account" -> {
+                allowed = HttpMethod.DELETE;
+                yield account::deleteAccount;
+            }
             default -> throw HttpError.notFound(path);
         };
         if (!allowed.equals(method)) {
@@ -194,12 +217,20 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         FullHttpResponse response;
         try {
             HttpAnswer answer = handler.get();
+            if (answer.body() instanceof StreamedBody streamed) {
+                streamed.send(ctx, keepAlive);
+                return;
+            }
             response = HttpResponses.json(answer.status(), answer.body(), answer.setCookies());
         } catch (HttpError error) {
             response = HttpResponses.error(error);
         } catch (StorageUnavailableException e) {
-            log.warn("HTTP request failed: {}", e.getMessage());
+            log.warn("HTTP request failed: {}", LogText.of(e.getMessage()));
             response = HttpResponses.error(HttpError.storageUnavailable());
+        } catch (IOException e) {
+            // The answer had begun: StreamedBody closed the connection.
+            log.info("HTTP answer cut off: {}", LogText.of(e.getMessage()));
+            return;
         } catch (RuntimeException e) {
             log.error("HTTP request failed", e);
             response = HttpResponses.error(new HttpError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error"));

@@ -15,6 +15,7 @@ import io.notesync.notes.PacketProblem;
 import io.notesync.notes.StoredNote;
 import io.notesync.notes.Video;
 import io.notesync.notes.VideoUrls;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ final class NoteRoutes {
         event.put("videoKey", changed.get().videoKey());
         event.put("note", note);
         events.toEverySocket(username, NOTE_UPDATED, event);
-        log.info("note {} of {} edited ({})", noteId, username, changed.get().videoKey());
+        log.info("note {} of {} edited ({})", noteId, LogText.of(username), LogText.of(logName(changed.get().videoKey())));
         return HttpAnswer.ok(note);
     }
 
@@ -118,9 +119,14 @@ final class NoteRoutes {
             event.put("videoKey", outcome.videoKey());
             event.put("id", noteId);
             events.toEverySocket(username, NOTE_DELETED, event);
-            log.info("note {} of {} deleted ({})", noteId, username, outcome.videoKey());
+            log.info("note {} of {} deleted ({})", noteId, LogText.of(username), LogText.of(logName(outcome.videoKey())));
         }
         return new HttpAnswer(HttpResponseStatus.NO_CONTENT, null, List.of());
+    }
+
+    /** A video key as the log names it: no query or fragment of a URL that is not a known video site. */
+    private static String logName(String videoKey) {
+        return videoKey.startsWith(VideoUrls.URL_KEY_PREFIX) ? Video.hostAndPath(videoKey) : videoKey;
     }
 
     /** Millisecond precision: what MongoDB keeps, so the event and a later read agree. */

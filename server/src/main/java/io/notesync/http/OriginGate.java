@@ -36,7 +36,8 @@ public final class OriginGate extends ChannelDuplexHandler {
 
     public static final String NAME = "notesyncOriginGate";
     /** Routes that change state on a simple cross-origin POST, which a browser sends without preflight. */
-    static final Set<String> GUARDED_ROUTES = Set.of("/auth/login", "/refresh", "/auth/refresh", "/auth/logout");
+    static final Set<String> GUARDED_ROUTES = Set.of("/auth/login", "/refresh", "/auth/refresh", "/auth/logout",
+            "/auth/password", "/auth/logout-all", "/api/export", "/api/account");
 
     private static final AttributeKey<String> ALLOWED_ORIGIN = AttributeKey.valueOf("notesync.allowedOrigin");
     private static final String ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS";

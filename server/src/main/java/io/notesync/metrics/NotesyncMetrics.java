@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.notesync.auth.LoginOutcome;
+import io.notesync.auth.LoginStats;
 import io.notesync.socket.PacketOutcome;
 import io.notesync.socket.PacketStats;
 
@@ -21,10 +23,11 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** What notesync counts, and its Prometheus text rendering for {@code GET /metrics}. */
-public final class NotesyncMetrics implements PacketStats, AutoCloseable {
+public final class NotesyncMetrics implements PacketStats, LoginStats, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<PacketOutcome, Counter> packets = new EnumMap<>(PacketOutcome.class);
+    private final Map<LoginOutcome, Counter> logins = new EnumMap<>(LoginOutcome.class);
     private final Timer storeLatency;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
@@ -33,6 +36,12 @@ public final class NotesyncMetrics implements PacketStats, AutoCloseable {
             packets.put(outcome, Counter.builder("notesync.packets")
                     .description("Packets answered, by outcome")
                     .tag("outcome", label(outcome))
+                    .register(registry));
+        }
+        for (LoginOutcome outcome : LoginOutcome.values()) {
+            logins.put(outcome, Counter.builder("notesync.logins")
+                    .description("Login attempts, by outcome: accepted, refused (wrong password or unknown user), throttled")
+                    .tag("outcome", outcome.label())
                     .register(registry));
         }
         storeLatency = Timer.builder("notesync.store.latency")
@@ -57,6 +66,11 @@ public final class NotesyncMetrics implements PacketStats, AutoCloseable {
     @Override
     public void answered(PacketOutcome outcome) {
         packets.get(outcome).increment();
+    }
+
+    @Override
+    public void login(LoginOutcome outcome) {
+        logins.get(outcome).increment();
     }
 
     @Override
@@ -93,6 +107,32 @@ public final class NotesyncMetrics implements PacketStats, AutoCloseable {
     public <T> void storeDocumentsExamined(T source, ToDoubleFunction<T> examined) {
         FunctionCounter.builder("notesync.store.documents.examined", source, examined)
                 .description("Documents the embedded store's queries examined")
+                .register(registry);
+    }
+
+    /**
+     * Registers {@code notesync_output_held_bytes} and {@code notesync_output_budget_bytes} (what the
+     * server holds for peers that have not taken it, and the most it may), and
+     * {@code notesync_sockets_cut_off_total{reason}}: {@code slow-consumer} for a socket over its own
+     * bound, {@code over-budget} for the largest holders cut off when everything held was over the budget.
+     */
+    public <T> void outputHeld(T source, ToDoubleFunction<T> held, ToDoubleFunction<T> budget,
+                               ToDoubleFunction<T> slowConsumers, ToDoubleFunction<T> overBudget) {
+        Gauge.builder("notesync.output.held", source, held)
+                .description("Bytes held for peers that have not taken them (unsent socket output, queued polling packets)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("notesync.output.budget", source, budget)
+                .description("The most the server holds for peers before it cuts off the largest holders")
+                .baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("notesync.sockets.cut.off", source, slowConsumers)
+                .description("Sockets and connections disconnected for what they held unread")
+                .tag("reason", "slow-consumer")
+                .register(registry);
+        FunctionCounter.builder("notesync.sockets.cut.off", source, overBudget)
+                .description("Sockets and connections disconnected for what they held unread")
+                .tag("reason", "over-budget")
                 .register(registry);
     }
 

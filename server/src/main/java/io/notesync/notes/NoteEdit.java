@@ -2,7 +2,7 @@ package io.notesync.notes;
 
 /**
  * The body of {@code PATCH /api/notes/{id}}: its {@code text}, cleaned and limited exactly like a
- * packet note's (PROTOCOL.md, "Cleaning the strings"). Empty after cleaning is refused rather
+ * packet note's (docs/protocol.md, "Cleaning the strings"). Empty after cleaning is refused rather
  * than stored: deleting is what DELETE is for.
  */
 public final class NoteEdit {

@@ -4,6 +4,7 @@ import io.notesync.storage.StorageUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,6 +36,18 @@ public interface NoteRepository {
 
     /** A user's videos with note counts, most recently updated first. */
     List<VideoSummary> videosOf(String username);
+
+    /**
+     * Hands every video of the user with its live notes to {@code sink}, one video at a time (so
+     * an export can stream: no more than one video's notes is held at once). Blocking.
+     */
+    void exportAll(String username, Consumer<VideoExport> sink);
+
+    /**
+     * Removes every packet and note of the user, tombstones included, so that a later user of the
+     * same name starts empty; returns how many live notes went. Blocking.
+     */
+    long removeAllOf(String username);
 
     /** True when the database answers now. */
     boolean isAvailable();

@@ -175,6 +175,11 @@ public final class PacketParser {
                     + describeTimestamp(timestampValue));
         }
 
+        String tooLarge = limits.timestampTooLarge(timestampField, timestamp);
+        if (tooLarge != null) {
+            throw invalid(timestampField, tooLarge);
+        }
+
         String cleaned = TextCleaner.clean(raw);
         String tooLong = limits.noteTooLong(textField, cleaned);
         if (tooLong != null) {

@@ -41,6 +41,8 @@ public final class VideoUrls {
 
     /** The longest {@code videoUrl} accepted, in UTF-16 chars as sent. */
     public static final int MAX_LENGTH = 2048;
+    /** The key of a video that is not on a known video site: this prefix and the canonical URL. */
+    public static final String URL_KEY_PREFIX = "url:";
 
     private static final String ABSOLUTE_HTTP = "videoUrl must be an absolute http or https URL";
 
@@ -215,7 +217,7 @@ public final class VideoUrls {
             url.append(i == 0 ? '?' : '&').append(kept.get(i).raw);
         }
         String canonical = url.toString();
-        return new Video("url:" + canonical, canonical);
+        return new Video(URL_KEY_PREFIX + canonical, canonical);
     }
 
     /** The host as matched against the known video sites: without a final dot. */

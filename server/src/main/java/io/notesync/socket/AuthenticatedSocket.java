@@ -20,13 +20,27 @@ final class AuthenticatedSocket {
     private final SocketIOClient client;
     private final String username;
     private volatile Instant expiresAt;
+    /** The newest {@code iat} this socket was authenticated with (null: a token without one). */
+    private volatile Instant issuedAt;
     private ScheduledFuture<?> expiryTimer;
     private CompletableFuture<Void> lastAnswer = CompletableFuture.completedFuture(null);
 
-    AuthenticatedSocket(SocketIOClient client, String username, Instant expiresAt) {
+    AuthenticatedSocket(SocketIOClient client, String username, Instant expiresAt, Instant issuedAt) {
         this.client = client;
         this.username = username;
         this.expiresAt = expiresAt;
+        this.issuedAt = issuedAt;
+    }
+
+    Instant issuedAt() {
+        return issuedAt;
+    }
+
+    /** A packet brought a newer token of the same user: the socket's identity is as fresh as it. */
+    void issuedAt(Instant newer) {
+        if (newer != null && (issuedAt == null || newer.isAfter(issuedAt))) {
+            issuedAt = newer;
+        }
     }
 
     SocketIOClient client() {

@@ -3,6 +3,8 @@ package io.notesync.socket;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.Transport;
 import io.notesync.auth.TokenRejection;
+import io.notesync.logging.LogFields;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,7 @@ final class AuthenticatedSockets {
      * Admits a socket, or returns null when the user already holds the most sockets allowed. The
      * caller holds the client's lock and has checked it is not admitted yet (ConnectionGate).
      */
-    AuthenticatedSocket tryOpen(SocketIOClient client, String username, Instant expiresAt) {
+    AuthenticatedSocket tryOpen(SocketIOClient client, String username, Instant expiresAt, Instant issuedAt) {
         boolean[] admitted = {false};
         socketsPerUser.compute(username, (user, count) -> {
             int current = count == null ? 0 : count;
@@ -60,7 +62,7 @@ final class AuthenticatedSockets {
         if (!admitted[0]) {
             return null;
         }
-        AuthenticatedSocket socket = new AuthenticatedSocket(client, username, expiresAt);
+        AuthenticatedSocket socket = new AuthenticatedSocket(client, username, expiresAt, issuedAt);
         sockets.put(client.getSessionId(), socket);
         socket.renew(expiresAt, scheduleExpiry(socket, expiresAt));
         return socket;
@@ -84,6 +86,29 @@ final class AuthenticatedSockets {
         if (left == null) {
             lastSocketClosed.accept(socket.username());
         }
+    }
+
+    /**
+     * Ends every socket of {@code username} whose token was issued before {@code epochSecond}
+     * (or has no {@code iat}): {@code invalidToken revoked}, then a server disconnect. Safe from
+     * any thread. Returns how many ended.
+     */
+    int revoke(String username, long epochSecond) {
+        int ended = 0;
+        for (AuthenticatedSocket socket : sockets.values()) {
+            Instant issuedAt = socket.issuedAt();
+            if (!socket.username().equals(username) || (issuedAt != null && issuedAt.getEpochSecond() >= epochSecond)) {
+                continue;
+            }
+            log.info("socket {} of user {} disconnected: token revoked", socket.client().getSessionId(), LogText.of(username));
+            socket.client().sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(TokenRejection.REVOKED,
+                    "the access token was revoked (a password change, log out everywhere, or the account's removal); "
+                            + "refresh and reconnect, or log in again"));
+            close(socket.client());
+            socket.client().disconnect();
+            ended++;
+        }
+        return ended;
     }
 
     int size() {
@@ -115,7 +140,10 @@ final class AuthenticatedSockets {
             renew(socket, socket.expiresAt());
             return;
         }
-        log.info("socket {} of user {} disconnected: token expired", socket.client().getSessionId(), socket.username());
+        try (LogFields fields = LogFields.socket(socket.username(), socket.client().getSessionId())
+                .with(LogFields.OUTCOME, TokenRejection.EXPIRED.wireName())) {
+            log.info("socket {} of user {} disconnected: token expired", socket.client().getSessionId(), LogText.of(socket.username()));
+        }
         socket.client().sendEvent(Answer.INVALID_TOKEN,
                 Answer.invalidTokenBody(TokenRejection.EXPIRED, "the access token has expired; refresh and reconnect"));
         close(socket.client());

@@ -5,6 +5,8 @@ import com.corundumstudio.socketio.SocketIOClient;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.logging.LogFields;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,12 +96,14 @@ final class ConnectionGate {
 
     /** Opens the socket's socket and joins its user's room; false when the user holds the most sockets allowed. */
     private boolean admit(SocketIOClient client, TokenCheck.Valid valid) {
-        if (sockets.tryOpen(client, valid.username(), valid.expiresAt()) == null) {
+        if (sockets.tryOpen(client, valid.username(), valid.expiresAt(), valid.issuedAt()) == null) {
             return false;
         }
         client.joinRoom(valid.username());
-        log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), valid.username(),
-                client.getTransport().getValue(), clientAddress.apply(client.getHandshakeData()));
+        try (LogFields fields = LogFields.socket(valid.username(), client.getSessionId())) {
+            log.info("socket {} connected: user {} via {} from {}", client.getSessionId(), LogText.of(valid.username()),
+                    client.getTransport().getValue(), LogText.of(clientAddress.apply(client.getHandshakeData())));
+        }
         releaseHandshake(client.getHandshakeData());
         return true;
     }
@@ -107,7 +111,8 @@ final class ConnectionGate {
     /**
      * The socket is admitted and its token read: nothing reads the handshake's headers, query or
      * auth payload again (a later decide() finds the session first). netty-socketio would keep them
-     * for the socket's whole life, about 1 KiB per idle socket (the JWT included).
+     * for the socket's whole life, the JWT included (docs/benchmark.md, "Where an idle socket's memory
+     * goes").
      */
     private static void releaseHandshake(HandshakeData handshake) {
         handshake.setAuthToken(null);
@@ -132,15 +137,21 @@ final class ConnectionGate {
                 return refuse(client, "shuttingDown", "the server is shutting down; reconnect");
             }
             if (!admit(client, valid)) {
-                log.info("socket {} refused at connect: user {} holds the most sockets allowed", client.getSessionId(),
-                        valid.username());
+                try (LogFields fields = LogFields.socket(valid.username(), client.getSessionId())
+                        .with(LogFields.OUTCOME, "tooManyConnections")) {
+                    log.info("socket {} refused at connect: user {} holds the most sockets allowed", client.getSessionId(),
+                            LogText.of(valid.username()));
+                }
                 return refuse(client, "tooManyConnections", "this user has too many open sockets; close one and reconnect");
             }
             return null;
         }
         TokenCheck.Rejected rejected = (TokenCheck.Rejected) check;
-        log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
-                rejected.reason().wireName(), rejected.message(), transport, clientAddress.apply(client.getHandshakeData()));
+        try (LogFields fields = LogFields.socket(null, client.getSessionId()).with(LogFields.OUTCOME, rejected.reason().wireName())) {
+            log.info("socket {} refused at connect: {} ({}) via {} from {}", client.getSessionId(),
+                    rejected.reason().wireName(), LogText.of(rejected.message()), transport,
+                    LogText.of(clientAddress.apply(client.getHandshakeData())));
+        }
         Refusal refusal = Refusal.of(rejected);
         refused.put(client.getSessionId(), refusal);
         client.sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(rejected.reason(), rejected.message()));

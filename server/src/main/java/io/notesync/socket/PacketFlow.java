@@ -7,6 +7,8 @@ import com.corundumstudio.socketio.listener.DataListener;
 import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenRejection;
 import io.notesync.auth.TokenVerifier;
+import io.notesync.logging.LogFields;
+import io.notesync.logging.LogText;
 import io.notesync.notes.Note;
 import io.notesync.notes.NoteDraft;
 import io.notesync.notes.NoteJson;
@@ -29,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -140,9 +143,13 @@ final class PacketFlow implements DataListener<Object> {
         }
         ParseResult parsed = parser.parse(payload);
         if (parsed instanceof ParseResult.Rejected rejected) {
-            log.debug("packet {} of {} rejected: {} {}", rejected.problem().packetId(), socket.username(),
-                    rejected.problem().field(), rejected.problem().message());
-            return CompletableFuture.completedFuture(Answer.packetError(rejected.problem()));
+            Answer refusal = Answer.packetError(rejected.problem());
+            try (LogFields fields = LogFields.packet(socket.username(), socket.client().getSessionId(),
+                    rejected.problem().packetId(), String.valueOf(refusal.body().get("code")))) {
+                log.debug("packet {} of {} rejected: {} {}", LogText.of(rejected.problem().packetId()), LogText.of(socket.username()),
+                        LogText.of(rejected.problem().field()), LogText.of(rejected.problem().message()));
+            }
+            return CompletableFuture.completedFuture(refusal);
         }
         ValidPacket packet = ((ParseResult.Accepted) parsed).packet();
         StoredPacket stored = toStore(socket.username(), packet);
@@ -157,7 +164,7 @@ final class PacketFlow implements DataListener<Object> {
                     failure = e;
                 }
             }
-            return storeFailed(packet.packetId(), socket.username(), failure);
+            return storeFailed(packet.packetId(), socket, failure);
         }, SocketEngine.callersEventLoop());
     }
 
@@ -166,9 +173,12 @@ final class PacketFlow implements DataListener<Object> {
         if (outcome == StoreOutcome.STORED) {
             room.apply(socket.username()).sendEvent(FORWARD_EVENT, socket.client(), forwardBody(stored));
         }
-        log.info("packet {} of {}: {} ({} notes, {})", packet.packetId(), socket.username(),
-                outcome.name().toLowerCase(), outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
-                packet.video().key());
+        String outcomeName = outcome.name().toLowerCase(Locale.ROOT);
+        try (LogFields fields = LogFields.packet(socket.username(), socket.client().getSessionId(), packet.packetId(), outcomeName)) {
+            log.info("packet {} of {}: {} ({} notes, {})", LogText.of(packet.packetId()), LogText.of(socket.username()),
+                    outcomeName, outcome == StoreOutcome.STORED ? stored.notes().size() : 0,
+                    LogText.of(packet.video().logName()));
+        }
         return Answer.confirmation(packet.packetId(), outcome, stored.notes().size(), packet.video());
     }
 
@@ -177,6 +187,11 @@ final class PacketFlow implements DataListener<Object> {
         if (!envelope.hasAccessToken()) {
             if (socket.isExpired(clock.instant())) {
                 return Answer.invalidToken(TokenRejection.EXPIRED, "the access token has expired", envelope.packetId());
+            }
+            // A map lookup: the socket's own token against its user's revocation moment, which may
+            // have been set since the socket connected (the socket is being ended meanwhile).
+            if (verifier.isRevoked(socket.username(), socket.issuedAt())) {
+                return Answer.invalidToken(TokenRejection.REVOKED, TokenVerifier.REVOKED_MESSAGE, envelope.packetId());
             }
             return null;
         }
@@ -189,6 +204,7 @@ final class PacketFlow implements DataListener<Object> {
             return Answer.invalidToken(TokenRejection.USER_MISMATCH,
                     "the packet's accessToken belongs to another user than this socket's", envelope.packetId());
         }
+        socket.issuedAt(valid.issuedAt());
         if (valid.expiresAt().isAfter(socket.expiresAt())) {
             sockets.renew(socket, valid.expiresAt());
         }
@@ -218,15 +234,22 @@ final class PacketFlow implements DataListener<Object> {
         return body;
     }
 
-    private static Answer storeFailed(String packetId, String username, Throwable failure) {
+    private static Answer storeFailed(String packetId, AuthenticatedSocket socket, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String username = socket.username();
         if (cause instanceof StorageUnavailableException || cause instanceof TimeoutException) {
-            log.warn("packet {} of {} not stored: {}", packetId, username,
-                    cause instanceof TimeoutException ? "the database did not answer in time" : cause.getMessage());
+            try (LogFields fields = LogFields.packet(username, socket.client().getSessionId(), packetId,
+                    Answer.ErrorCode.STORAGE_UNAVAILABLE.wireName())) {
+                log.warn("packet {} of {} not stored: {}", LogText.of(packetId), LogText.of(username),
+                        cause instanceof TimeoutException ? "the database did not answer in time" : cause.getMessage());
+            }
             return Answer.packetError(Answer.ErrorCode.STORAGE_UNAVAILABLE, packetId, null,
                     "the database is unavailable; keep the packet and send it again later");
         }
-        log.error("packet {} of {} failed", packetId, username, cause);
+        try (LogFields fields = LogFields.packet(username, socket.client().getSessionId(), packetId,
+                Answer.ErrorCode.INTERNAL.wireName())) {
+            log.error("packet {} of {} failed", LogText.of(packetId), LogText.of(username), cause);
+        }
         return Answer.packetError(Answer.ErrorCode.INTERNAL, packetId, null, "internal error");
     }
 

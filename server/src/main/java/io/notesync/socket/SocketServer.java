@@ -11,6 +11,8 @@ import io.notesync.engine.SocketEngine;
 import io.notesync.notes.NoteRepository;
 import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
+import io.notesync.logging.LogFields;
+import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +75,14 @@ public final class SocketServer implements AutoCloseable {
                 sockets.close(client);
                 gate.forget(client);
                 if (socket != null) {
-                    log.info("socket {} of user {} disconnected", client.getSessionId(), socket.username());
+                    try (LogFields fields = LogFields.socket(socket.username(), client.getSessionId())) {
+                        log.info("socket {} of user {} disconnected", client.getSessionId(), LogText.of(socket.username()));
+                    }
                 }
             }
         });
 
-        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars()));
+        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(), limits.maxTimestampSeconds()));
         this.packets = new PacketFlow(sockets, gate, verifier, rateLimiter, parser, repository, engine::room,
                 stats, clock);
         engine.onEvent(PacketFlow.EVENT, packets);
@@ -101,6 +105,19 @@ public final class SocketServer implements AutoCloseable {
      */
     public void toEverySocket(String username, String event, Map<String, Object> body) {
         engine.room(username).sendEvent(event, body);
+    }
+
+    /** What the server holds for peers that have not taken it, and who was cut off for it. */
+    public io.notesync.engine.OutputBudget outputBudget() {
+        return engine.outputBudget();
+    }
+
+    /**
+     * Ends this node's sockets of {@code username} whose token was issued before {@code epochSecond}
+     * ({@code invalidToken revoked} and a server disconnect). Safe from any thread.
+     */
+    public int revoke(String username, long epochSecond) {
+        return sockets.revoke(username, epochSecond);
     }
 
     public int connectedSockets() {

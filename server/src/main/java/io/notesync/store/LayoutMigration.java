@@ -53,12 +53,14 @@ public final class LayoutMigration {
     private static final int PER_CHANGE = 500;
     private static final long PROGRESS_EVERY_MS = 5_000;
 
+    private final MongoDatabase database;
     private final MongoCollection<Document> meta;
     private final MongoCollection<Document> packets;
     private final UserChanges changes;
     private final String node = UUID.randomUUID().toString();
 
     private LayoutMigration(MongoDatabase database, long timeoutMs, boolean exclusive) {
+        this.database = database;
         this.meta = database.getCollection(NoteLayout.META);
         this.packets = database.getCollection(NoteLayout.PACKETS);
         this.changes = new UserChanges(database, exclusive ? 0 : timeoutMs, timeoutMs);
@@ -101,6 +103,7 @@ public final class LayoutMigration {
         }
         try {
             migrate();
+            MongoRefreshTokenRepository.listExisting(database);
             meta.replaceOne(Filters.eq("_id", LAYOUT), new Document("_id", LAYOUT).append("version", VERSION)
                     .append("at", new Date()), new ReplaceOptions().upsert(true));
         } finally {

@@ -2,15 +2,7 @@ package io.notesync.store;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Accumulators;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Sorts;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.notes.ChangedNote;
 import io.notesync.notes.DeleteOutcome;
@@ -19,30 +11,26 @@ import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredNote;
 import io.notesync.notes.StoredPacket;
+import io.notesync.notes.VideoExport;
 import io.notesync.notes.VideoSummary;
 import org.bson.types.ObjectId;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static io.notesync.store.PacketDocuments.CHANGED_AT;
-import static io.notesync.store.PacketDocuments.DELETED_COUNT;
 import static io.notesync.store.PacketDocuments.NOTES;
-import static io.notesync.store.PacketDocuments.NOTE_CHANGED_AT;
-import static io.notesync.store.PacketDocuments.NOTE_DELETED;
-import static io.notesync.store.PacketDocuments.NOTE_ID;
-import static io.notesync.store.PacketDocuments.NOTE_TEXT;
-import static io.notesync.store.PacketDocuments.NOTE_VERSION;
 import static io.notesync.store.PacketDocuments.STORED_AT;
-import static io.notesync.store.PacketDocuments.USER;
 import static io.notesync.store.PacketDocuments.VIDEO_KEY;
 import static io.notesync.store.PacketDocuments.VIDEO_URL;
 
@@ -175,6 +163,46 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         }
         summaries.sort(Comparator.comparing(VideoSummary::lastUpdated).reversed());
         return summaries;
+    }
+
+    /**
+     * noteUsers by {@code _id} (the video keys), noteVideos by {@code _id $in} (their URLs), then
+     * one {@link #read} per video, so at most one video's notes are in memory at a time.
+     */
+    @Override
+    public void exportAll(String username, Consumer<VideoExport> sink) {
+        Map<String, String> urls = new TreeMap<>();
+        try {
+            Document user = changes.settledUser(username);
+            List<String> ids = new ArrayList<>();
+            for (String key : user.getList(NoteLayout.USER_VIDEOS, String.class, List.of())) {
+                ids.add(NoteLayout.videoId(username, key));
+            }
+            if (!ids.isEmpty()) {
+                for (Document video : videos.find(Filters.in("_id", ids)).projection(new Document(VIDEO_KEY, 1).append(VIDEO_URL, 1))) {
+                    urls.put(video.getString(VIDEO_KEY), video.getString(VIDEO_URL));
+                }
+            }
+        } catch (MongoException e) {
+            throw new StorageUnavailableException("cannot read videos: " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, String> video : urls.entrySet()) {
+            List<StoredNote> live = new ArrayList<>();
+            for (StoredNote note : read(username, video.getKey(), null)) {
+                if (!note.deleted()) {
+                    live.add(note);
+                }
+            }
+            if (!live.isEmpty()) {
+                sink.accept(new VideoExport(video.getKey(), video.getValue(), live));
+            }
+        }
+    }
+
+    /** Everything the user's lookups reach, by {@code _id} ({@link UserChanges#removeAll}). */
+    @Override
+    public long removeAllOf(String username) {
+        return changes.removeAll(username);
     }
 
     @Override

@@ -39,8 +39,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code inFlight} writer threads take batches from the one queue (config
  * {@code writer.inFlightBatches}, default 1): on the embedded store two batches in flight were
- * no better than one beyond the noise between bench runs (closed loop 1.39 and 2.18 times the Node
- * baseline with 2, 1.93 and 1.37 with 1; README, Benchmark); a replica set may gain from 2.
+ * no better than one beyond the noise between bench runs (docs/benchmark.md); a replica set may
+ * gain from 2.
  * Per-socket answer order does not depend on either: the socket's session chains its answers.
  */
 final class NoteWriter implements AutoCloseable {

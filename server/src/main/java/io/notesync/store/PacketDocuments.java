@@ -20,7 +20,7 @@ import java.util.List;
  * <p>A string, not a sub-document such as {@code {u, p}}: the embedded store (mongo-java-server
  * with H2) keys its data map by the {@code _id} value, and a sub-document key is compared by Java
  * serialization on every B-tree step, which made it the most expensive part of an insert
- * (JFR; 241 against 869 documents/s in batches of 100 through the driver). A real MongoDB
+ * (docs/benchmark.md, "Measured outside the benchmark"). A real MongoDB
  * indexes either form equally well.
  *
  * <p>An edit or a delete changes one note of the document in place, in one update (atomic on a

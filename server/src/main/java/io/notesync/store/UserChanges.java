@@ -256,6 +256,58 @@ final class UserChanges {
         });
     }
 
+    /**
+     * Removes every document of the user that the lookups reach: changes, note ids, packets,
+     * videos, and last the user's document, so that a removal cut short is finished by the next
+     * one. Returns how many live notes went. A packet stored but never linked (its insert
+     * survived a crash, and its client never resent it) is not reached: nothing lists it.
+     */
+    long removeAll(String username) {
+        return locked(username, () -> {
+            applyPending(username, head(user(username)));
+            Document user = user(username);
+            long head = head(user);
+            List<String> videoIds = new ArrayList<>();
+            for (String key : user.getList(USER_VIDEOS, String.class, List.of())) {
+                videoIds.add(NoteLayout.videoId(username, key));
+            }
+            long live = 0;
+            List<String> packetIds = new ArrayList<>();
+            if (!videoIds.isEmpty()) {
+                for (Document video : videos.find(Filters.in("_id", videoIds))) {
+                    live += ((Number) video.get(LIVE, 0L)).longValue();
+                    packetIds.addAll(video.getList(VIDEO_PACKETS, String.class, List.of()));
+                }
+            }
+            List<String> noteIdsOfUser = new ArrayList<>();
+            if (!packetIds.isEmpty()) {
+                for (Document packet : packets.find(Filters.in("_id", packetIds)).projection(Projections.include(NOTES + "." + NOTE_ID))) {
+                    for (Document note : packet.getList(NOTES, Document.class)) {
+                        noteIdsOfUser.add(note.getString(NOTE_ID));
+                    }
+                }
+            }
+            for (long from = 1; from <= head; from += 1000) {
+                List<String> changeIds = new ArrayList<>();
+                for (long position = from; position <= Math.min(head, from + 999); position++) {
+                    changeIds.add(NoteLayout.changeId(username, position));
+                }
+                changes.deleteMany(Filters.in("_id", changeIds));
+            }
+            if (!noteIdsOfUser.isEmpty()) {
+                noteIds.deleteMany(Filters.in("_id", noteIdsOfUser));
+            }
+            if (!packetIds.isEmpty()) {
+                packets.deleteMany(Filters.in("_id", packetIds));
+            }
+            if (!videoIds.isEmpty()) {
+                videos.deleteMany(Filters.in("_id", videoIds));
+            }
+            users.deleteOne(Filters.eq("_id", username));
+            return live;
+        });
+    }
+
     /** A user's note found by its id: its packet, its index there, its state. */
     private record Located(String noteId, String packetId, int index, String videoKey, StoredNote note) {
         Document changeOf(String kind, Instant at, int version) {

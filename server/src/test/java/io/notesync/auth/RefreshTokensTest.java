@@ -38,6 +38,16 @@ class RefreshTokensTest {
             revoked.replace(family, true);
         }
 
+        public void revokeAllOf(String username, Instant at) {
+            tokens.values().stream().filter(t -> t.username().equals(username)).forEach(t -> revoked.replace(t.family(), true));
+        }
+
+        public long deleteAllOf(String username) {
+            long before = tokens.size();
+            tokens.values().removeIf(t -> t.username().equals(username));
+            return before - tokens.size();
+        }
+
         public void insert(StoredToken token) {
             tokens.put(token.hash(), token);
         }

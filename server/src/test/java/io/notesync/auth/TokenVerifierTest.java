@@ -25,7 +25,7 @@ class TokenVerifierTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static NotesyncConfig.Auth auth(String issuer, String audience) {
-        return new NotesyncConfig.Auth("HS256", SECRET, null, "username", issuer, audience, 0, 900, 2592000, 10, 600, 12);
+        return new NotesyncConfig.Auth("HS256", SECRET, null, "username", issuer, audience, 0, 900, 2592000, 10, 600, 12, 8);
     }
 
     private static TokenVerifier verifier() {
@@ -188,5 +188,22 @@ class TokenVerifierTest {
         String token = signingInput + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
         assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)));
+    }
+
+    @Test
+    void aUsernameWithAControlLineOrBidiCharacterIsInvalid() {
+        for (String name : new String[] {"a\nb", "a\rb", "a\u0000b", "a\u007fb", "a\u0085b", "a\u2028b", "a\u2029b",
+                "a\u202eb", "a\u2066b", "a\u200fb", "a\u061cb"}) {
+            String token = valid().claim("username", name).signWith(KEY, Jwts.SIG.HS256).compact();
+            assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(token)), name);
+        }
+    }
+
+    @Test
+    void aUsernameOver256CharactersIsInvalidAnd256AreUsable() {
+        String long257 = valid().claim("username", "a".repeat(257)).signWith(KEY, Jwts.SIG.HS256).compact();
+        assertEquals(TokenRejection.INVALID, reasonOf(verifier().check(long257)));
+        String long256 = valid().claim("username", "\u00e9".repeat(256)).signWith(KEY, Jwts.SIG.HS256).compact();
+        assertInstanceOf(TokenCheck.Valid.class, verifier().check(long256));
     }
 }

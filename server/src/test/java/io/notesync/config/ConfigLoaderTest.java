@@ -105,6 +105,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPerSocketBufferBoundUnderTwoPayloadsIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+                Map.of("auth.secret", SECRET, "socketio.maxBufferedBytes", "1500000")));
+        assertTrue(e.getMessage().contains("socketio.maxBufferedBytes"), e.getMessage());
+    }
+
+    @Test
+    void aProcessBufferBudgetUnderOneSocketsBoundIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+                Map.of("auth.secret", SECRET, "socketio.maxBufferedBytesTotal", "3000000")));
+        assertTrue(e.getMessage().contains("socketio.maxBufferedBytesTotal"), e.getMessage());
+        assertEquals(0, ConfigLoader.load(null, Map.of(), WITH_SECRET).socketio().maxBufferedBytesTotal(),
+                "0 (sized from the JVM's limits) by default");
+    }
+
+    @Test
     void aMissingSecretRefusesToStart() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("'auth.secret'"), e.getMessage());

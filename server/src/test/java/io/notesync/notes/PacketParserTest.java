@@ -341,15 +341,27 @@ class PacketParserTest {
                 Arguments.of(42.5, 42.5),
                 Arguments.of(7L, 7.0),
                 Arguments.of(1.5f, 1.5),
-                Arguments.of(new BigInteger("123456789012345678901234567890"), 1.2345678901234568e29),
+                Arguments.of(new BigInteger("604800"), 604800.0),
                 Arguments.of(new BigDecimal("61.25"), 61.25),
                 Arguments.of(new BigDecimal("1e-400"), 0.0),
-                Arguments.of(Double.MAX_VALUE, Double.MAX_VALUE));
+                Arguments.of(604_800, 604_800.0));
+    }
+
+    @Test
+    void timestampOverTheLimitIsInvalidNamingTheField() {
+        for (Object timestamp : List.of(1e308, Double.MAX_VALUE, 604_800.001, new BigInteger("123456789012345678901234567890"))) {
+            PacketProblem problem = rejected(packet(list(note("a", 1), note("b", timestamp))));
+            assertEquals("notes[1].timestamp", problem.field());
+            assertTrue(problem.message().contains("at most 604800 seconds"), problem.message());
+        }
+        PacketParser hour = new PacketParser(new PacketLimits(100, 100, 3600));
+        assertEquals("timestamp", rejected(hour, map("packetId", "p", "videoUrl", "https://vimeo.com/1", "text", "x",
+                "timestamp", 3601)).field(), "the single-note form too");
     }
 
     @ParameterizedTest
     @MethodSource("goodTimestamps")
-    void timestampMayBeAnyFiniteNumberAtLeastZero(Object timestamp, double expected) {
+    void timestampMayBeAnyFiniteNumberAtLeastZeroUpToTheLimit(Object timestamp, double expected) {
         assertEquals(expected, accepted(packetWithNote("x", timestamp)).notes().get(0).timestamp());
     }
 
