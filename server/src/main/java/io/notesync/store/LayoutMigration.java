@@ -73,10 +73,23 @@ public final class LayoutMigration {
      * @param exclusive true when no other process can use this store (the embedded one)
      */
     public static void ensure(MongoDatabase database, long timeoutMs, boolean exclusive) {
-        try {
-            new LayoutMigration(database, timeoutMs, exclusive).run(exclusive);
-        } catch (MongoException e) {
-            throw new StorageUnavailableException("cannot migrate the note layout: " + e.getMessage(), e);
+        long lastLog = 0;
+        // One instance across retries: its node id is the lock's holder.
+        LayoutMigration migration = new LayoutMigration(database, timeoutMs, exclusive);
+        while (true) {
+            try {
+                migration.run(exclusive);
+                return;
+            } catch (MongoException | StorageUnavailableException e) {
+                // The database is down or slow at start: the server waits for it (it cannot tell
+                // which layout the store holds without it), and says so.
+                long now = System.currentTimeMillis();
+                if (now - lastLog >= PROGRESS_EVERY_MS) {
+                    lastLog = now;
+                    log.warn("note layout: cannot check or migrate it yet, retrying: {}", e.getMessage());
+                }
+                sleep(1000);
+            }
         }
     }
 
@@ -125,6 +138,9 @@ public final class LayoutMigration {
         Document held = meta.find(Filters.eq("_id", LOCK)).first();
         if (held == null) {
             return false;
+        }
+        if (node.equals(held.getString("node"))) {
+            return true;
         }
         Date beat = held.getDate(HEARTBEAT);
         if (!exclusive && now.getTime() - beat.getTime() < STALE_MS) {
