@@ -37,6 +37,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -61,6 +64,8 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private final AuthRoutes auth;
     private final AccountRoutes account;
     private final Executor blocking;
+    /** mongodb.timeoutMs: what one request may wait for the database in all, however many queries it makes. */
+    private final long requestDeadlineMs;
     private final NotesyncMetrics metrics;
     private final MetricsAccess metricsAccess;
     private final BooleanSupplier clusterUp;
@@ -93,6 +98,7 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
                 Duration.ofSeconds(config.auth().accessTokenTtlSeconds()), new RefreshCookie(config.cookie()), metrics,
                 afterRemoval, clock);
         this.blocking = blocking;
+        this.requestDeadlineMs = config.mongodb().timeoutMs();
     }
 
     @Override
@@ -114,7 +120,16 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
                     ByteBufUtil.getBytes(request.content()),
                     forwarded.resolve(ctx.channel().remoteAddress(), request.headers()).clientAddress());
             try {
-                blocking.execute(() -> respond(ctx, keepAlive, () -> route.handle(data)));
+                // One answer per request, by the deadline: a slow database gets storageUnavailable
+                // then, whatever the request's queries add up to; an answer after it is dropped.
+                AtomicBoolean answered = new AtomicBoolean();
+                ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+                    if (answered.compareAndSet(false, true)) {
+                        log.warn("HTTP {} {}: no answer from the database within {} ms", request.method(), path, requestDeadlineMs);
+                        HttpResponses.send(ctx, keepAlive, HttpResponses.error(HttpError.storageUnavailable()));
+                    }
+                }, requestDeadlineMs, TimeUnit.MILLISECONDS);
+                blocking.execute(() -> respond(ctx, keepAlive, answered, deadline, () -> route.handle(data)));
             } catch (RejectedExecutionException e) {
                 HttpResponses.send(ctx, keepAlive, HttpResponses.error(HttpError.storageUnavailable()));
             }
@@ -213,15 +228,21 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         return Map.of("videos", videos);
     }
 
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Supplier<HttpAnswer> handler) {
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, AtomicBoolean answered, ScheduledFuture<?> deadline,
+                         Supplier<HttpAnswer> handler) {
         FullHttpResponse response;
         try {
             HttpAnswer answer = handler.get();
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            deadline.cancel(false);
             if (answer.body() instanceof StreamedBody streamed) {
                 streamed.send(ctx, keepAlive);
                 return;
             }
-            response = HttpResponses.json(answer.status(), answer.body(), answer.setCookies());
+            HttpResponses.send(ctx, keepAlive, HttpResponses.json(answer.status(), answer.body(), answer.setCookies()));
+            return;
         } catch (HttpError error) {
             response = HttpResponses.error(error);
         } catch (StorageUnavailableException e) {
@@ -235,6 +256,10 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             log.error("HTTP request failed", e);
             response = HttpResponses.error(new HttpError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error"));
         }
-        HttpResponses.send(ctx, keepAlive, response);
+        if (answered.compareAndSet(false, true)) {
+            deadline.cancel(false);
+            HttpResponses.send(ctx, keepAlive, response);
+        }
     }
+
 }
