@@ -172,14 +172,17 @@ describe('fPacket', () => {
   });
 
   test("no client event puts a socket into another user's room", async () => {
-    const { user, clients: [sender] } = await socketsOf(1);
+    const { user, clients: [sender, listener] } = await socketsOf(2);
     const intruder = await connectAs(newUser());
     for (const event of ['join', 'joinRoom', 'join_room', 'subscribe', 'room', 'rooms']) {
       intruder.socket.emit(event, user);
       intruder.socket.emit(event, { room: user, username: user });
     }
-    await sleep(200);
+    // The server handles a socket's events in order: once this is confirmed, the ones above were handled.
+    await intruder.store(packet());
     await sender.store(packet());
+    // The control: the user's own other socket gets the fPacket; one in the room would have too.
+    await listener.next('fPacket');
     assert.deepEqual(await intruder.quietly('fPacket'), []);
   });
 

@@ -526,10 +526,12 @@ describe('attack matrix on packets (HS256 server)', () => {
       assert.equal(event.reason, reason);
       assert.equal(event.packetId, p.packetId);
       assert.equal(sender.socket.connected, true);
-      assert.deepEqual(await listener.quietly('fPacket'), []);
       assert.deepEqual(await textsStored(user, videoUrl), []);
-      const ok = await sender.send(packet());
+      const control = packet();
+      const ok = await sender.send(control);
       assert.equal(ok.event, 'confirmation', 'the socket keeps working under its own token');
+      // The control's fPacket is the first the listener gets: the refused packet's would have come before it.
+      assert.equal((await listener.next('fPacket')).packetId, control.packetId, 'nothing of the refused packet was forwarded');
     });
   }
 
@@ -538,6 +540,7 @@ describe('attack matrix on packets (HS256 server)', () => {
     const mallory = newUser();
     const sender = await connect({ url: AUTH_URL, transports: ['websocket'], auth: { token: tokenFor(alice) } });
     const malloryListener = await connect({ url: AUTH_URL, auth: { token: tokenFor(mallory) } });
+    const malloryOther = await connect({ url: AUTH_URL, transports: ['websocket'], auth: { token: tokenFor(mallory) } });
     const videoUrl = newVideoUrl();
     const p = packet({ videoUrl, accessToken: tokenFor(mallory) });
     const answer = await sender.send(p);
@@ -547,7 +550,10 @@ describe('attack matrix on packets (HS256 server)', () => {
     assert.equal(sender.socket.connected, true);
     assert.deepEqual(await textsStored(alice, videoUrl), []);
     assert.deepEqual(await textsStored(mallory, videoUrl), []);
-    assert.deepEqual(await malloryListener.quietly('fPacket'), []);
+    // The control: mallory's own next packet is the first fPacket her listener gets.
+    const control = packet();
+    assert.equal((await malloryOther.send(control)).event, 'confirmation');
+    assert.equal((await malloryListener.next('fPacket')).packetId, control.packetId, 'nothing of alice\'s packet reached mallory');
     const own = await sender.send(packet({ videoUrl }));
     assert.equal(own.event, 'confirmation');
     assert.equal((await textsStored(alice, videoUrl)).length, 2, 'still alice');
@@ -586,19 +592,27 @@ describe('user isolation across renewal', () => {
 });
 
 describe('RS256 verify-only mode (iss and aud required)', () => {
-  const rsRefusals = () => [
+  /** Bad tokens, each naming `user` (where a username is the point, a numeric one). */
+  const rsRefusals = (user = newUser()) => [
     ['invalid', 'HS256 signed with the RS public key (algorithm confusion)',
-      mintToken({ username: newUser(), claims: RS_CLAIMS, secret: rsPublicKey })],
-    ['invalid', 'HS256 signed with a shared secret', mintToken({ username: newUser(), claims: RS_CLAIMS })],
-    ['invalid', 'alg "none"', mintToken({ username: newUser(), claims: RS_CLAIMS, alg: 'none' })],
+      mintToken({ username: user, claims: RS_CLAIMS, secret: rsPublicKey })],
+    ['invalid', 'HS256 signed with a shared secret', mintToken({ username: user, claims: RS_CLAIMS })],
+    ['invalid', 'alg "none"', mintToken({ username: user, claims: RS_CLAIMS, alg: 'none' })],
     ['invalid', 'RS256 signed by another key',
-      rsToken(newUser(), { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
-    ['invalid', 'a wrong iss', rsToken(newUser(), { claims: { iss: 'someone-else' } })],
-    ['invalid', 'a wrong aud', rsToken(newUser(), { claims: { aud: 'other-clients' } })],
-    ['invalid', 'no iss', rsToken(newUser(), { claims: { iss: undefined } })],
+      rsToken(user, { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
+    ['invalid', 'a wrong iss', rsToken(user, { claims: { iss: 'someone-else' } })],
+    ['invalid', 'a wrong aud', rsToken(user, { claims: { aud: 'other-clients' } })],
+    ['invalid', 'no iss', rsToken(user, { claims: { iss: undefined } })],
     ['invalid', 'a numeric username', rsToken(12345)],
-    ['expired', 'an expired RS256 token', rsToken(newUser(), { expiresIn: -60 })],
+    ['expired', 'an expired RS256 token', rsToken(user, { expiresIn: -60 })],
   ];
+
+  /** The user's videos on the RS256 server, read with a valid RS256 token. */
+  async function rsVideos(user) {
+    const res = await request('/api/videos', { base: RS_URL, token: rsToken(user) });
+    assert.equal(res.status, 200, res.text);
+    return res.body.videos;
+  }
 
   test('a valid RS256 token with iss and aud connects and its packet is confirmed', async () => {
     const client = await connect({ url: RS_URL, auth: { token: rsToken(newUser()) } });
@@ -618,7 +632,7 @@ describe('RS256 verify-only mode (iss and aud required)', () => {
   test('on packets, each bad accessToken gets its reason with the packetId; nothing stored', async () => {
     const user = newUser();
     const client = await connect({ url: RS_URL, transports: ['websocket'], auth: { token: rsToken(user) } });
-    for (const [reason, description, token] of rsRefusals()) {
+    for (const [reason, description, token] of rsRefusals(user)) {
       const p = packet({ videoUrl: newVideoUrl(), accessToken: token });
       const answer = await client.send(p);
       assert.equal(answer.event, 'invalidToken', description);
@@ -626,6 +640,11 @@ describe('RS256 verify-only mode (iss and aud required)', () => {
       assert.equal(answer.data.packetId, p.packetId);
       assert.equal(client.socket.connected, true);
     }
+    assert.deepEqual(await rsVideos(user), [], 'none of the refused packets was stored');
+    // The control: the socket's own packet is stored, and the read above would have shown it.
+    const own = packet({ videoUrl: newVideoUrl() });
+    assert.equal((await client.send(own)).event, 'confirmation');
+    assert.equal((await rsVideos(user)).length, 1);
   });
 
   test('login, refresh and logout are disabled: 404 with the error body', async () => {

@@ -95,6 +95,9 @@ function showLogin(message = '') {
   $('export').hidden = true;
   $('video-key').textContent = '';
   $('app-view').hidden = true;
+  $('account-view').hidden = true;
+  $('account-toggle').hidden = true;
+  $('account-toggle').setAttribute('aria-expanded', 'false');
   $('logout').hidden = true;
   $('who').textContent = '';
   $('login-view').hidden = false;
@@ -114,6 +117,7 @@ async function signedIn(body) {
   state.username = body.username;
   $('login-view').hidden = true;
   $('app-view').hidden = false;
+  $('account-toggle').hidden = false;
   $('logout').hidden = false;
   $('who').textContent = body.username;
   // One outbox per user, so notes written before a logout are never sent under another account.
@@ -488,6 +492,122 @@ $('login-form').addEventListener('submit', async (event) => {
 $('logout').addEventListener('click', async () => {
   await call('/auth/logout', { method: 'POST' });
   showLogin();
+});
+
+// ---- the account: change password, log out everywhere, export everything, delete ----------------
+
+$('account-toggle').addEventListener('click', () => {
+  const open = $('account-view').hidden;
+  $('account-view').hidden = !open;
+  $('account-toggle').setAttribute('aria-expanded', String(open));
+  if (open) {
+    $('current-password').focus();
+  }
+});
+
+function accountNotice(message) {
+  $('account-notice').textContent = message;
+  $('account-notice').hidden = false;
+}
+
+/**
+ * Stops the socket client before an account change: the server ends this page's socket as
+ * revoked before it answers, and the client would refresh with the cookie the answer replaces.
+ */
+function pauseClient() {
+  state.client?.stop();
+  state.client = null;
+}
+
+/** Starts the socket client again with `accessToken` (the one answered, or the one held before). */
+function resumeClient(accessToken) {
+  return signedIn({ accessToken, username: state.username });
+}
+
+/** An account route: the Bearer token, no retry (a 401 may be a wrong password, not an old token). */
+function accountCall(path, method, body) {
+  const headers = { Authorization: `Bearer ${state.token}` };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  return fetch(api + path, { method, headers, credentials: 'include', body: body && JSON.stringify(body) });
+}
+
+$('password-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('password-error').textContent = '';
+  const before = state.token;
+  pauseClient();
+  let response;
+  try {
+    response = await accountCall('/auth/password', 'POST',
+      { currentPassword: $('current-password').value, newPassword: $('new-password').value });
+  } catch {
+    $('password-error').textContent = 'notesync cannot be reached. Try again.';
+    await resumeClient(before);
+    return;
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    $('password-error').textContent = body.error?.message ?? `The password was not changed (${response.status})`;
+    await resumeClient(before);
+    return;
+  }
+  // This session goes on with the answered token and cookie: its socket reconnects with them.
+  await resumeClient(body.accessToken);
+  $('current-password').value = '';
+  $('new-password').value = '';
+  accountNotice('Password changed. Every other session has been logged out.');
+});
+
+$('logout-all').addEventListener('click', async () => {
+  const before = state.token;
+  pauseClient();
+  const response = await accountCall('/auth/logout-all', 'POST').catch(() => null);
+  if (!response || response.status !== 204) {
+    await resumeClient(before);
+    accountNotice('Could not log out everywhere. Try again.');
+    return;
+  }
+  showLogin('You have been logged out everywhere.');
+});
+
+async function exportAll(format, extension) {
+  const response = await accountCall(`/api/export?format=${format}`, 'GET').catch(() => null);
+  if (!response?.ok) {
+    accountNotice('The export failed. Try again.');
+    return;
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `notesync-export.${extension}`;
+  download(name, response.headers.get('Content-Type') ?? 'application/octet-stream', await response.blob());
+  accountNotice(`Exported to ${name}.`);
+}
+
+$('export-all-json').addEventListener('click', () => exportAll('json', 'json'));
+$('export-all-md').addEventListener('click', () => exportAll('markdown', 'md'));
+
+$('delete-account-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('delete-error').textContent = '';
+  const before = state.token;
+  pauseClient();
+  let response;
+  try {
+    response = await accountCall('/api/account', 'DELETE', { password: $('delete-password').value });
+  } catch {
+    $('delete-error').textContent = 'notesync cannot be reached. Try again.';
+    await resumeClient(before);
+    return;
+  }
+  if (response.status !== 204) {
+    const body = await response.json().catch(() => ({}));
+    $('delete-error').textContent = body.error?.message ?? `The account was not deleted (${response.status})`;
+    await resumeClient(before);
+    return;
+  }
+  $('delete-password').value = '';
+  showLogin('Your account and all its notes were deleted.');
 });
 
 $('video-form').addEventListener('submit', (event) => {

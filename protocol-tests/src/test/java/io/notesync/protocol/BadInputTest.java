@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 import static io.notesync.protocol.JavaClient.packet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,7 +38,8 @@ class BadInputTest {
 
     @Test
     void malformedInputIsAnsweredOrIgnoredAndHarmsNoOne() throws Exception {
-        try (TestServer server = TestServer.start()) {
+        // No rate limit in the way: every malformed packet must reach the parser, not be refused before it.
+        try (TestServer server = TestServer.start(Map.of("limits.packetsPerSecond", "1000000", "limits.packetBurst", "1000000"))) {
             long heapBefore = usedHeapAfterGc();
             String token = server.token("mallory");
             Random random = new Random(42);
@@ -55,7 +59,7 @@ class BadInputTest {
                         }
                         for (int i = 0; i < acks.size(); i++) {
                             JSONObject answer = answerOf(acks.get(i), i, mallory, transport);
-                            assertTrue(answer.has("ok"), "an answer without ok: " + answer);
+                            assertRefusedAsMalformed(answer, i, transport);
                         }
                         // Exactly one event per packet too (the ack and the event carry the same answer):
                         // wait for them with a deadline, then a quiet moment for any extra one.
@@ -75,6 +79,12 @@ class BadInputTest {
                 }
                 assertTrue(alice.isEmpty(), "the good user's packets were not all confirmed");
                 assertEquals(aliceSent, NotesApi.texts(server.url(), server.token("alice-good"), VIDEO).size());
+                HttpResponse<String> malloryVideos = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.url() + "/api/videos")).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, malloryVideos.statusCode(), malloryVideos.body());
+                assertEquals(0, new JSONObject(malloryVideos.body()).getJSONArray("videos").length(),
+                        "nothing of the malformed packets was stored: " + malloryVideos.body());
                 assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/health")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode());
 
@@ -125,12 +135,17 @@ class BadInputTest {
                 return base.put("notes", notes);
             }
             case 6: {
+                // Any text, and a timestamp that is never a number, so the note is never valid.
+                Object[] notNumbers = {null, "", "x".repeat(200), true, new JSONArray(), new JSONObject()};
                 JSONObject note = new JSONObject().put("text", junk[random.nextInt(junk.length)])
-                        .put("timestamp", junk[random.nextInt(junk.length)]);
+                        .put("timestamp", notNumbers[random.nextInt(notNumbers.length)]);
                 return base.put("notes", new JSONArray().put(note));
             }
-            case 7:
-                return base.put("accessToken", junk[random.nextInt(junk.length)]);
+            case 7: {
+                // Never null or empty: JSONObject drops a null, and an absent token leaves a valid packet.
+                Object[] badTokens = {42, -1.5, "x".repeat(200), true, new JSONArray(), new JSONObject(), "a.b.c"};
+                return base.put("accessToken", badTokens[random.nextInt(badTokens.length)]);
+            }
             default: {
                 JSONObject nested = new JSONObject();
                 JSONObject cursor = nested;
@@ -183,6 +198,22 @@ class BadInputTest {
             }
         }
         return frames;
+    }
+
+    /**
+     * Every generated packet is malformed, so its answer is a refusal that says so: packetError
+     * invalidPacket or tooLarge, or invalidToken for a bad accessToken; never a confirmation, and
+     * never a retryable or internal error.
+     */
+    private static void assertRefusedAsMalformed(JSONObject answer, int i, String transport) throws org.json.JSONException {
+        String where = "packet " + i + " over " + transport + ": " + answer;
+        assertFalse(answer.getBoolean("ok"), where);
+        JSONObject error = answer.getJSONObject("error");
+        if (error.has("code")) {
+            assertTrue(Set.of("invalidPacket", "tooLarge").contains(error.getString("code")), where);
+        } else {
+            assertTrue(Set.of("malformed", "invalid").contains(error.getString("reason")), where);
+        }
     }
 
     /** The ack of packet {@code i}; on a timeout, fails with what the socket saw (its disconnect reason). */

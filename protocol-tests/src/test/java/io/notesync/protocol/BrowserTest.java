@@ -69,6 +69,10 @@ class BrowserTest {
             s.addUser(USER, PASSWORD);
             s.addUser(SCREENSHOT_USER, PASSWORD);
         }
+        // account.test.mjs: one user per flow (a password change, a deletion), same password.
+        for (String accountUser : new String[] {"account-pw", "account-out", "account-export", "account-delete"}) {
+            server.addUser(accountUser, PASSWORD);
+        }
         control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         control.createContext("/offline/stop", exchange -> {
             try (exchange) {

@@ -8,6 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
+import java.net.http.HttpClient;
+import java.net.URI;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -52,15 +56,32 @@ class ExposureTest {
     void thePublishedSecretStartsOnLoopback() throws Exception {
         try (ServerProcess server = new ServerProcess(TestServer.temporaryDataDir(),
                 Map.of("server.host", "127.0.0.1", "auth.secret", PUBLISHED_SECRET))) {
-            server.start(); // waits for /health to answer 200
+            server.start();
+            assertEquals(200, health("127.0.0.1", server.port()));
+            for (String other : nonLoopbackAddresses()) {
+                assertThrows(IOException.class, () -> new Socket().connect(new InetSocketAddress(other, server.port()), 1000),
+                        "loopback only: nothing answers on " + other);
+            }
         }
     }
 
     @Test
     void anOwnSecretStartsOnEveryAddress() throws Exception {
         try (ServerProcess server = new ServerProcess(TestServer.temporaryDataDir(), Map.of("server.host", "0.0.0.0"))) {
-            server.start(); // the test secret; /health answers on 127.0.0.1
+            server.start(); // the test secret
+            List<String> addresses = new ArrayList<>(List.of("127.0.0.1"));
+            addresses.addAll(nonLoopbackAddresses()); // this machine's own network address, when it has one
+            for (String address : addresses) {
+                assertEquals(200, health(address, server.port()), "/health on " + address);
+            }
         }
+    }
+
+    private static int health(String address, int port) throws Exception {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + "/health"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static List<String> nonLoopbackAddresses() throws SocketException {

@@ -1,11 +1,13 @@
 package io.notesync.protocol;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static io.notesync.protocol.JavaClient.packet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +25,7 @@ class FaultTest {
     private static final int KILLS = 3;
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void everyPacketIsStoredExactlyOnceAcrossRepeatedKillDashNine() throws Exception {
         try (ServerProcess server = new ServerProcess(TestServer.temporaryDataDir()).start()) {
             List<String> users = new ArrayList<>();
@@ -46,7 +49,10 @@ class FaultTest {
                     }
                     Thread.sleep(5);
                 }
-                long deadline = System.nanoTime() + 60_000_000_000L;
+                // Every outbox resends all it holds every 300 ms; on a loaded machine the store falls
+                // behind and answers storageUnavailable until the backlog drains (a full run with the
+                // load average at 18 needed 61 s). The bound is the deadline, not a speed claim.
+                long deadline = System.nanoTime() + 150_000_000_000L;
                 while (clients.stream().anyMatch(c -> !c.isEmpty()) && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }

@@ -97,10 +97,27 @@ class LimitsTest {
     void oneUsersRateDoesNotLimitAnother() throws Exception {
         try (JavaClient busy = JavaClient.connected(server.url(), server.token(user()), WebSocket.NAME);
              JavaClient calm = JavaClient.connected(server.url(), server.token(user()), WebSocket.NAME)) {
+            List<CompletableFuture<JSONObject>> acks = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                busy.emit("packet", packet("busy-" + i, VIDEO, "n", i));
+                acks.add(busy.emitWithAck("packet", packet("busy-" + i, VIDEO, "n", i)));
             }
-            assertTrue(calm.emitWithAck("packet", packet("calm", VIDEO, "n", 1)).get(5, TimeUnit.SECONDS).getBoolean("ok"));
+            int limited = 0;
+            for (CompletableFuture<JSONObject> ack : acks) {
+                JSONObject answer = ack.get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
+                if (!answer.getBoolean("ok") && "rateLimited".equals(answer.getJSONObject("error").getString("code"))) {
+                    limited++;
+                }
+            }
+            assertEquals(3, limited, "the busy user is over its rate (a burst of 3) when the calm one sends");
+            // The calm user's whole burst, at once: none of it may be refused for the busy user's rate.
+            List<CompletableFuture<JSONObject>> calmAcks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                calmAcks.add(calm.emitWithAck("packet", packet("calm-" + i, VIDEO, "n", i)));
+            }
+            for (CompletableFuture<JSONObject> ack : calmAcks) {
+                JSONObject answer = ack.get(JavaClient.WAIT_SECONDS, TimeUnit.SECONDS);
+                assertTrue(answer.getBoolean("ok"), "the calm user's packet: " + answer);
+            }
         }
     }
 
@@ -122,20 +139,39 @@ class LimitsTest {
     void aClosedSocketFreesItsPlace() throws Exception {
         String bob = user();
         try (JavaClient first = JavaClient.connected(server.url(), server.token(bob), WebSocket.NAME)) {
-            JavaClient.connected(server.url(), server.token(bob), WebSocket.NAME).close();
+            JavaClient second = JavaClient.connected(server.url(), server.token(bob), WebSocket.NAME);
+            // The control: with two sockets open, bob has no place left.
+            assertFalse(admitted(bob, 0), "a third socket of bob is refused while two are open");
+            second.close();
             // The server frees the place when it has seen the close: retried until then, with a deadline.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                try (JavaClient again = JavaClient.connected(server.url(), server.token(bob), WebSocket.NAME)) {
-                    assertTrue(again.connected());
-                    break;
-                } catch (AssertionError refused) {
-                    if (System.nanoTime() > deadline) {
-                        throw refused;
-                    }
-                    Thread.sleep(100);
-                }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JavaClient.WAIT_SECONDS);
+            int attempt = 1;
+            while (!admitted(bob, attempt++)) {
+                assertTrue(System.nanoTime() < deadline, "bob's closed socket never freed its place");
+                Thread.sleep(100);
             }
+        }
+    }
+
+    /**
+     * Whether a new socket of {@code user} is admitted, which {@code connected()} cannot tell (the
+     * server accepts the CONNECT, then sends connectionRefused): admitted when its packet is
+     * confirmed, refused when connectionRefused comes first.
+     */
+    private static boolean admitted(String user, int attempt) throws Exception {
+        try (JavaClient socket = JavaClient.connected(server.url(), server.token(user), WebSocket.NAME)) {
+            CompletableFuture<JSONObject> ack = socket.emitWithAck("packet", packet("place-" + attempt + "-" + UUID.randomUUID(), VIDEO, "n", 1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JavaClient.WAIT_SECONDS);
+            while (System.nanoTime() < deadline) {
+                if (!socket.queue("connectionRefused").isEmpty()) {
+                    return false;
+                }
+                if (ack.isDone()) {
+                    return ack.get().getBoolean("ok");
+                }
+                Thread.sleep(10);
+            }
+            throw new AssertionError("neither a confirmation nor connectionRefused within " + JavaClient.WAIT_SECONDS + " s: " + socket.state());
         }
     }
 }

@@ -99,10 +99,17 @@ final class RawEngineIo {
 
     /** Opens a WebSocket; fails with the handshake's status when the server refuses it. */
     Ws websocket(String query) {
+        return websocket(query, java.util.Map.of());
+    }
+
+    /** Opens a WebSocket with these request headers (e.g. {@code Authorization}). */
+    Ws websocket(String query, java.util.Map<String, String> headers) {
         Ws ws = new Ws();
         URI uri = URI.create(base.replace("http://", "ws://") + "/socket.io/?" + query);
         try {
-            ws.socket = http.newWebSocketBuilder().buildAsync(uri, ws).get(10, TimeUnit.SECONDS);
+            WebSocket.Builder builder = http.newWebSocketBuilder();
+            headers.forEach(builder::header);
+            ws.socket = builder.buildAsync(uri, ws).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof CompletionException && cause.getCause() != null) {

@@ -100,6 +100,15 @@ class RawProtocolTest {
         return openWs(raw);
     }
 
+    private RawEngineIo.Ws openWs(Map<String, String> headers) throws InterruptedException {
+        RawEngineIo.Ws ws = raw.websocket("EIO=4&transport=websocket", headers);
+        sockets.add(ws);
+        String open = ws.next(5000);
+        assertNotNull(open, "handshake");
+        assertTrue(open.startsWith("0"), open);
+        return ws;
+    }
+
     private RawEngineIo.Ws openWs(RawEngineIo on) throws InterruptedException {
         RawEngineIo.Ws ws = ws(on, "EIO=4&transport=websocket");
         String open = ws.next(5000);
@@ -494,8 +503,12 @@ class RawProtocolTest {
     @Test
     void nothingIsSentToANamespaceBeforeItsConnect() throws Exception {
         String user = "before-connect-" + UUID.randomUUID();
-        // An Engine.IO session of the user that has not sent CONNECT yet...
-        RawEngineIo.Ws idle = openWs();
+        // Two Engine.IO sessions that are the user's from their handshake on (its token in the
+        // Authorization header, which a CONNECT without auth payload then uses) and have not sent
+        // CONNECT yet...
+        Map<String, String> asTheUser = Map.of("Authorization", "Bearer " + server.token(user));
+        RawEngineIo.Ws idle = openWs(asTheUser);
+        RawEngineIo.Ws control = openWs(asTheUser);
         // ...and a connected socket of the same user storing a packet (fPacket goes to the user's room).
         RawEngineIo.Ws sender = openWs();
         sender.send("40{\"token\":\"" + server.token(user) + "\"}");
@@ -506,13 +519,21 @@ class RawProtocolTest {
         assertNotNull(confirmation);
         assertTrue(confirmation.startsWith("42[\"confirmation\""), confirmation);
 
-        long end = System.currentTimeMillis() + 400;
-        while (System.currentTimeMillis() < end) {
-            String message = idle.next(50);
-            if (message != null) {
-                assertEquals("2", message, "only pings before CONNECT");
-                idle.send("3");
-            }
+        // The control: once it sends CONNECT, the same kind of session does get the user's fPackets.
+        control.send("40");
+        String connected = control.nextNonPing(5000);
+        assertTrue(connected != null && connected.startsWith("40{"), String.valueOf(connected));
+        sender.send("42[\"packet\",{\"packetId\":\"p-2\",\"videoUrl\":\"https://example.com/v\","
+                + "\"notes\":[{\"text\":\"again\",\"timestamp\":2}]}]");
+        assertTrue(sender.nextNonPing(5000).startsWith("42[\"confirmation\""));
+        String forwarded = control.nextNonPing(5000);
+        assertTrue(forwarded != null && forwarded.startsWith("42[\"fPacket\"") && forwarded.contains("p-2"),
+                String.valueOf(forwarded));
+
+        // By now p-1's and p-2's fPackets would have reached the idle session had it been joined.
+        for (String message; (message = idle.next(0)) != null; ) {
+            assertEquals("2", message, "only pings before CONNECT");
+            idle.send("3");
         }
         // An event before CONNECT is not allowed: the reference closes the connection.
         idle.send("42[\"packet\",{}]");

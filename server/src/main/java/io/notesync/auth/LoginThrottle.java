@@ -68,6 +68,11 @@ public final class LoginThrottle {
         addresses.values().removeIf(w -> passed(w, now));
     }
 
+    /** How many counts (per user and address, per address) are held: what sweep() keeps small. */
+    int tracked() {
+        return userAndAddress.size() + addresses.size();
+    }
+
     /** The address an attempt counts against: an IPv4 address itself, an IPv6 address's /64. */
     static String group(String address) {
         InetAddress parsed = address == null ? null : AddressRange.literal(address);

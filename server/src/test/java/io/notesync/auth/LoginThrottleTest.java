@@ -65,10 +65,19 @@ class LoginThrottleTest {
     }
 
     @Test
-    void sweepForgetsPassedWindows() {
+    void sweepForgetsPassedWindowsAndKeepsCurrentOnes() {
         throttle.failed("alice", "10.0.0.1");
-        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        throttle.failed("bob", "10.0.0.2");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
+        throttle.failed("carol", "10.0.0.3");
+        assertEquals(6, throttle.tracked(), "a count per user and address and one per address, for each failure");
+        clock.now = clock.now.plus(Duration.ofMinutes(3));
         throttle.sweep();
+        assertEquals(2, throttle.tracked(), "alice's and bob's windows have passed, carol's has not");
+        for (int i = 0; i < 2; i++) {
+            throttle.failed("carol", "10.0.0.3");
+        }
+        assertFalse(throttle.allows("carol", "10.0.0.3"), "carol's count survived the sweep");
         assertTrue(throttle.allows("alice", "10.0.0.1"));
     }
 }

@@ -6,6 +6,7 @@ import com.mongodb.ServerAddress;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
 import io.notesync.notes.Note;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -45,9 +47,14 @@ class NoteWriterTest {
 
     private static final long DEADLINE_S = 30;
 
-    /** A packets collection that records each insertMany's _ids and blocks it until released. */
+    /**
+     * A packets collection that records each insertMany's _ids and blocks it until released. Every
+     * write must be unordered (nextWrite() checks): an ordered one stops at a batch's first
+     * duplicate, and the packets after it would be confirmed without ever being inserted.
+     */
     private static final class HeldCollection {
         final BlockingQueue<List<String>> writes = new LinkedBlockingQueue<>();
+        final List<String> orderedWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Semaphore releases = new Semaphore(0);
         volatile Function<List<String>, RuntimeException> failure = ids -> null;
 
@@ -63,6 +70,9 @@ class NoteWriterTest {
                             ids.add(((Document) document).getString("_id"));
                         }
                         writes.add(ids);
+                        if (args.length < 2 || !(args[1] instanceof InsertManyOptions options) || options.isOrdered()) {
+                            orderedWrites.add(args.length < 2 ? "no options" : String.valueOf(args[1]));
+                        }
                         if (!releases.tryAcquire(DEADLINE_S, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("the test never released this write");
                         }
@@ -77,6 +87,7 @@ class NoteWriterTest {
         List<String> nextWrite() throws InterruptedException {
             List<String> ids = writes.poll(DEADLINE_S, TimeUnit.SECONDS);
             assertNotNull(ids, "no write started");
+            assertTrue(orderedWrites.isEmpty(), "insertMany must be unordered (InsertManyOptions.ordered(false)); got " + orderedWrites);
             return ids;
         }
     }
