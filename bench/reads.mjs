@@ -29,7 +29,7 @@ const sizes = opt('--sizes', '0,100000,1000000').split(',').map(Number);
 const others = Number(opt('--others', '5000'));
 const rounds = Number(opt('--rounds', '30'));
 const tag = opt('--tag', `reads-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '')}`);
-const outDir = join(here, 'reports', tag);
+const outDir = join(here, 'results', tag);
 mkdirSync(outDir, { recursive: true });
 const secret = 'bench-reads-secret-0123456789abcdef-0123456789';
 const jar = join(root, 'server', 'target', 'notesync.jar');
