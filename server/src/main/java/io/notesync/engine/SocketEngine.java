@@ -59,7 +59,6 @@ public final class SocketEngine implements AutoCloseable {
 
     private final SocketIOServer server;
     private final NotesyncConfig.SocketIo socketio;
-    private final List<PipelineHandler> front;
     private final Callbacks callbacks;
     private final Set<String> events = new LinkedHashSet<>();
     private final ScheduledThreadPoolExecutor timers = timers();
@@ -69,13 +68,11 @@ public final class SocketEngine implements AutoCloseable {
     private volatile int boundPort;
 
     /**
-     * @param front   sharable HTTP handlers that go into every connection's pipeline ahead of Socket.IO, in order
      * @param cluster how room broadcasts reach other nodes; null for a single node
      */
-    public SocketEngine(NotesyncConfig config, List<PipelineHandler> front, RedisFanout cluster, Callbacks callbacks) {
+    public SocketEngine(NotesyncConfig config, RedisFanout cluster, Callbacks callbacks) {
         this.server = new SocketIOServer(configuration(config, cluster));
         this.socketio = config.socketio();
-        this.front = List.copyOf(front);
         this.tls = config.server().tls().enabled() ? TlsContext.of(TlsFiles.load(config.server().tls())) : null;
         this.callbacks = callbacks;
         this.outputBudget = new OutputBudget(socketio.maxBufferedBytes(), socketio.maxBufferedBytesTotal());
@@ -110,8 +107,12 @@ public final class SocketEngine implements AutoCloseable {
         return server.getRoomOperations(room);
     }
 
-    /** Installs the pipeline, binds and starts serving; throws when the port cannot be bound. */
-    public void start() {
+    /**
+     * Installs the pipeline, binds and starts serving; throws when the port cannot be bound.
+     *
+     * @param front sharable HTTP handlers that go into every connection's pipeline ahead of Socket.IO, in order
+     */
+    public void start(List<PipelineHandler> front) {
         EngineSessions engineSessions = new EngineSessions();
         Heartbeat heartbeat = new Heartbeat(timers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
         ConnectTimeout connectTimeout = new ConnectTimeout(timers, engineSessions, socketio.connectTimeoutMs());
