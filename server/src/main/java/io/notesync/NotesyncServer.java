@@ -41,6 +41,8 @@ import io.notesync.engine.SocketEngine;
 import io.notesync.socket.SocketServer;
 import io.notesync.store.MongoConnection;
 import io.notesync.store.MongoNoteRepository;
+import io.notesync.store.EmbeddedMongo;
+import io.notesync.store.LayoutMigration;
 import io.notesync.store.MongoRefreshTokenRepository;
 import io.notesync.store.MongoUserRepository;
 import io.notesync.store.Stores;
@@ -90,6 +92,11 @@ public final class NotesyncServer implements AutoCloseable {
             Stores stores = Stores.forServer(config);
             started.add(stores);
             MongoConnection mongo = stores.connection();
+            if (stores.embedded() != null) {
+                metrics.storeDocumentsExamined(stores.embedded(), EmbeddedMongo::documentsExamined);
+            }
+            // Before anything listens: the server answers only on the current layout.
+            LayoutMigration.ensure(mongo.database(), config.mongodb().timeoutMs(), stores.embedded() != null);
             MongoNoteRepository repository = new MongoNoteRepository(mongo, config.mongodb(), config.writer());
             started.add(repository);
             UserRepository userRepository = new MongoUserRepository(mongo.database());
@@ -193,7 +200,8 @@ public final class NotesyncServer implements AutoCloseable {
             List<PipelineHandler> httpHandlers = List.of(
                     new PipelineHandler(OriginGate.NAME, origins),
                     new PipelineHandler(StaticFiles.NAME, new StaticFiles(new ContentSecurityPolicy(config.http().publicUrl()))),
-                    new PipelineHandler(HttpApi.NAME, new HttpApi(SocketEngine.PATH, routes, blocking, forwarded)));
+                    new PipelineHandler(HttpApi.NAME, new HttpApi(SocketEngine.PATH, routes, blocking, forwarded,
+                            config.mongodb().timeoutMs())));
             for (Transport transport : Transport.values()) {
                 metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
             }

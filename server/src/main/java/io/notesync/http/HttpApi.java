@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -35,13 +38,19 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
     private final Routes routes;
     private final Executor blocking;
     private final ForwardedHeaders forwarded;
+    /** mongodb.timeoutMs: what one request may wait for the database in all, however many queries it makes. */
+    private final long requestDeadlineMs;
 
-    /** @param blocking where routes run: they read the database, so never on the event loop */
-    public HttpApi(String socketIoPath, Routes routes, Executor blocking, ForwardedHeaders forwarded) {
+    /**
+     * @param blocking where routes run: they read the database, so never on the event loop
+     * @param requestDeadlineMs when a request still unanswered gets 503 {@code storageUnavailable}
+     */
+    public HttpApi(String socketIoPath, Routes routes, Executor blocking, ForwardedHeaders forwarded, long requestDeadlineMs) {
         this.socketIoPath = socketIoPath;
         this.routes = routes;
         this.blocking = blocking;
         this.forwarded = forwarded;
+        this.requestDeadlineMs = requestDeadlineMs;
     }
 
     @Override
@@ -63,7 +72,17 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
                     ByteBufUtil.getBytes(request.content()),
                     forwarded.resolve(ctx.channel().remoteAddress(), request.headers()).clientAddress());
             try {
-                blocking.execute(() -> respond(ctx, keepAlive, () -> route.handle(data)));
+                // One answer per request, by the deadline: a slow database gets storageUnavailable
+                // then, whatever the request's queries add up to; an answer after it is dropped.
+                AtomicBoolean answered = new AtomicBoolean();
+                ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+                    if (answered.compareAndSet(false, true)) {
+                        log.warn("HTTP {} {}: no answer from the database within {} ms", request.method(), LogText.of(path),
+                                requestDeadlineMs);
+                        HttpResponses.send(ctx, keepAlive, HttpResponses.error(HttpError.storageUnavailable()));
+                    }
+                }, requestDeadlineMs, TimeUnit.MILLISECONDS);
+                blocking.execute(() -> respond(ctx, keepAlive, answered, deadline, () -> route.handle(data)));
             } catch (RejectedExecutionException e) {
                 HttpResponses.send(ctx, keepAlive, HttpResponses.error(HttpError.storageUnavailable()));
             }
@@ -74,15 +93,21 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, Supplier<HttpAnswer> handler) {
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, AtomicBoolean answered, ScheduledFuture<?> deadline,
+                         Supplier<HttpAnswer> handler) {
         FullHttpResponse response;
         try {
             HttpAnswer answer = handler.get();
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            deadline.cancel(false);
             if (answer.body() instanceof StreamedBody streamed) {
                 streamed.send(ctx, keepAlive);
                 return;
             }
-            response = HttpResponses.json(answer.status(), answer.body(), answer.setCookies());
+            HttpResponses.send(ctx, keepAlive, HttpResponses.json(answer.status(), answer.body(), answer.setCookies()));
+            return;
         } catch (HttpError error) {
             response = HttpResponses.error(error);
         } catch (StorageUnavailableException e) {
@@ -96,6 +121,9 @@ public final class HttpApi extends ChannelInboundHandlerAdapter {
             log.error("HTTP request failed", e);
             response = HttpResponses.error(new HttpError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", "internal error"));
         }
-        HttpResponses.send(ctx, keepAlive, response);
+        if (answered.compareAndSet(false, true)) {
+            deadline.cancel(false);
+            HttpResponses.send(ctx, keepAlive, response);
+        }
     }
 }
