@@ -343,7 +343,9 @@ async function stormScenario() {
       c.connected = true; connectedNow++;
       if (first) { first = false; resolve(c); } else if (dropAt != null && c.back == null) c.back = now() - dropAt;
     });
-    socket.on('connect_error', (e) => { err(`connect_error:${e.message}`); if (first) { first = false; resolve(c); } });
+    // The transport's own error says why a WebSocket failed (ECONNRESET, ECONNREFUSED, a status).
+    const why = (e) => { const d = e?.description; return d ? `:${d.code ?? d.message ?? d}` : ''; };
+    socket.on('connect_error', (e) => { err(`connect_error:${e.message}${why(e)}`); if (first) { first = false; resolve(c); } });
     socket.on('disconnect', () => { if (c.connected) { c.connected = false; connectedNow--; } });
     socket.on('connectionRefused', (b) => err(`connectionRefused:${b?.code ?? b?.reason ?? '?'}`));
     socket.on('invalidToken', (b) => { err(`invalidToken:${b?.reason}`); answered(b?.packetId, null); });

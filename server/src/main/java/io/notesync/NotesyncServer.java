@@ -19,7 +19,17 @@ import io.notesync.auth.UserRepository;
 import io.notesync.cluster.RedisFanout;
 import io.notesync.config.ExposureCheck;
 import io.notesync.config.NotesyncConfig;
+import io.notesync.http.AccountRoutes;
+import io.notesync.http.AuthRoutes;
+import io.notesync.http.BearerAuth;
 import io.notesync.http.ContentSecurityPolicy;
+import io.notesync.http.HealthRoutes;
+import io.notesync.http.MetricsRoutes;
+import io.notesync.http.NoteRoutes;
+import io.notesync.http.RefreshCookie;
+import io.notesync.http.Routes;
+import io.notesync.http.VideoRoutes;
+import io.notesync.notes.PacketLimits;
 import io.notesync.http.ForwardedHeaders;
 import io.notesync.http.HttpApi;
 import io.notesync.http.OriginGate;
@@ -31,9 +41,12 @@ import io.notesync.engine.SocketEngine;
 import io.notesync.socket.SocketServer;
 import io.notesync.store.MongoConnection;
 import io.notesync.store.MongoNoteRepository;
+import io.notesync.store.EmbeddedMongo;
+import io.notesync.store.LayoutMigration;
 import io.notesync.store.MongoRefreshTokenRepository;
 import io.notesync.store.MongoUserRepository;
 import io.notesync.store.Stores;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +59,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds every part with plain constructors, starts them in dependency order and stops them in
@@ -81,6 +92,11 @@ public final class NotesyncServer implements AutoCloseable {
             Stores stores = Stores.forServer(config);
             started.add(stores);
             MongoConnection mongo = stores.connection();
+            if (stores.embedded() != null) {
+                metrics.storeDocumentsExamined(stores.embedded(), EmbeddedMongo::documentsExamined);
+            }
+            // Before anything listens: the server answers only on the current layout.
+            LayoutMigration.ensure(mongo.database(), config.mongodb().timeoutMs(), stores.embedded() != null);
             MongoNoteRepository repository = new MongoNoteRepository(mongo, config.mongodb(), config.writer());
             started.add(repository);
             UserRepository userRepository = new MongoUserRepository(mongo.database());
@@ -126,11 +142,7 @@ public final class NotesyncServer implements AutoCloseable {
                 started.add(sweeper::shutdownNow);
             }
 
-            ScheduledExecutorService accountTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "revocations");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledExecutorService accountTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("revocations"));
             started.add(accountTimer::shutdownNow);
             // How a revocation made by the CLI or another node reaches this node's sockets: one read
             // by _id a second, with or without Redis (docs/protocol.md "Accounts": within 2 s).
@@ -162,34 +174,41 @@ public final class NotesyncServer implements AutoCloseable {
             // the TCP peer, or the forwarded headers when that peer is a trusted proxy.
             ForwardedHeaders forwarded = new ForwardedHeaders(config.http().trustedProxyRanges(),
                     config.server().tls().enabled());
-            // The HTTP routes announce edits and deletes on the sockets, which are built after them
-            // (the routes are part of the sockets' pipeline): set below, before anything is served.
-            AtomicReference<SocketServer> socketServer = new AtomicReference<>();
-            HttpApi http = new HttpApi(SocketEngine.PATH, verifier, repository, login, refreshTokens, issuer,
-                    config, blocking, metrics, fanout == null ? null : fanout::connected, forwarded,
-                    (username, event, body) -> socketServer.get().toEverySocket(username, event, body), accounts,
-                    passwordPolicy, afterRemoval, clock);
+            NotesyncConfig.Limits limits = config.limits();
+            PacketLimits packetLimits = new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(),
+                    limits.maxTimestampSeconds());
+            SocketServer sockets = new SocketServer(config, verifier, repository, packetLimits, metrics, clock, fanout,
+                    handshake -> forwarded.resolve(handshake.getAddress(), handshake.getHttpHeaders()).clientAddress());
+
+            BearerAuth bearer = new BearerAuth(verifier);
+            Duration accessTokenLifetime = Duration.ofSeconds(auth.accessTokenTtlSeconds());
+            RefreshCookie refreshCookie = new RefreshCookie(config.cookie());
+            Routes routes = Routes.of(
+                    new HealthRoutes(repository, fanout == null ? null : fanout::connected),
+                    // An edit or a delete made over HTTP is announced on every socket of its user.
+                    new NoteRoutes(bearer, repository, packetLimits, sockets::toEverySocket, clock),
+                    new VideoRoutes(bearer, repository),
+                    new AccountRoutes(bearer, accounts, login, passwordPolicy, refreshTokens, issuer,
+                            accessTokenLifetime, refreshCookie, metrics, afterRemoval, clock),
+                    new AuthRoutes(login, refreshTokens, issuer, accessTokenLifetime, refreshCookie, metrics),
+                    new MetricsRoutes(config.metrics().token(), metrics));
             OriginGate origins = new OriginGate(new OriginPolicy(config.http().allowedOrigins(), config.http().publicUrl()),
                     forwarded, SocketEngine.PATH);
-            SocketServer sockets = new SocketServer(config, verifier, repository,
-                    // The static files sit behind the gate, so an allowed origin's module import
-                    // (the app on another origin loads the client bundle) gets its CORS headers,
-                    // and ahead of netty-socketio, which would take /socket.io/socket.io.js as a
-                    // polling request.
-                    List.of(new PipelineHandler(OriginGate.NAME, origins),
-                            new PipelineHandler(StaticFiles.NAME,
-                                    new StaticFiles(new ContentSecurityPolicy(config.http().publicUrl()))),
-                            new PipelineHandler(HttpApi.NAME, http)),
-                    metrics, clock, fanout,
-                    handshake -> forwarded.resolve(handshake.getAddress(), handshake.getHttpHeaders()).clientAddress());
+            // The static files sit behind the gate, so an allowed origin's module import (the app
+            // on another origin loads the client bundle) gets its CORS headers, and ahead of
+            // netty-socketio, which would take /socket.io/socket.io.js as a polling request.
+            List<PipelineHandler> httpHandlers = List.of(
+                    new PipelineHandler(OriginGate.NAME, origins),
+                    new PipelineHandler(StaticFiles.NAME, new StaticFiles(new ContentSecurityPolicy(config.http().publicUrl()))),
+                    new PipelineHandler(HttpApi.NAME, new HttpApi(SocketEngine.PATH, routes, blocking, forwarded,
+                            config.mongodb().timeoutMs())));
             for (Transport transport : Transport.values()) {
                 metrics.connections(transport.getValue(), sockets, all -> all.socketsOn(transport));
             }
             metrics.outputHeld(sockets.outputBudget(), budget -> budget.held(), budget -> budget.total(),
                     budget -> budget.slowConsumersCutOff(), budget -> budget.cutOffOverBudget());
-            socketServer.set(sockets);
             revocations.onRevoked(sockets::revoke);
-            sockets.start();
+            sockets.start(httpHandlers);
             started.add(sockets);
             return new NotesyncServer(started, sockets, userAccounts);
         } catch (RuntimeException e) {
@@ -211,11 +230,7 @@ public final class NotesyncServer implements AutoCloseable {
 
     /** Deletes expired refresh tokens (no TTL index does it: the embedded store has none) and old login counts. */
     private static ScheduledExecutorService sweepExpired(RefreshTokens refreshTokens, LoginThrottle throttle, long intervalSeconds) {
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "auth-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("auth-sweeper"));
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 long deleted = refreshTokens.sweep();
@@ -264,12 +279,7 @@ public final class NotesyncServer implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
-        AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                runnable -> {
-                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.numbered(name));
     }
 }

@@ -59,6 +59,18 @@ final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /** Launches without waiting: the caller watches it start (and may kill it first). */
+    ServerProcess launchOnly() {
+        launch();
+        return this;
+    }
+
+    /** After {@link #launchOnly}: waits until it answers /health. */
+    ServerProcess awaitStarted() {
+        awaitHealthy(Duration.ofSeconds(120));
+        return this;
+    }
+
     /** For a server that must refuse to start: its exit code, once it has exited (its output is in {@link #log()}). */
     int startExpectingExit(Duration timeout) throws InterruptedException {
         launch();

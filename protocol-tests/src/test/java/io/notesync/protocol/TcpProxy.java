@@ -24,6 +24,7 @@ final class TcpProxy implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile long delayMs;
 
     TcpProxy(InetSocketAddress target) {
         this(List.of(target));
@@ -56,6 +57,11 @@ final class TcpProxy implements AutoCloseable {
 
     void restore() {
         cut = false;
+    }
+
+    /** Holds every chunk relayed from now on this long before passing it on: a slow database, not a gone one. */
+    void delay(long ms) {
+        delayMs = ms;
     }
 
     private void accept() {
@@ -100,11 +106,16 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) != -1) {
+                    if (delayMs > 0) {
+                        Thread.sleep(delayMs);
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException e) {
                 // one side closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
@@ -41,8 +40,6 @@ final class ChannelOutputMeter extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        budget.register(holder);
-        channel.closeFuture().addListener((ChannelFutureListener) future -> budget.unregister(holder));
     }
 
     @Override
@@ -59,9 +56,11 @@ final class ChannelOutputMeter extends ChannelDuplexHandler {
         ctx.write(msg, counted);
     }
 
+    /** On the event loop only; a closed channel fails its pending writes, so what it held comes back to 0. */
     private void add(long bytes) {
-        held += bytes;
-        budget.changed(holder, bytes);
+        long now = held + bytes;
+        held = now;
+        budget.changed(holder, bytes, now);
     }
 
     private static long sizeOf(Object msg) {

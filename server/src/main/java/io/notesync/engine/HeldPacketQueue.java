@@ -39,7 +39,6 @@ final class HeldPacketQueue extends AbstractQueue<Packet> {
         this.budget = budget;
         this.sessions = sessions;
         this.head = head;
-        budget.register(holder);
     }
 
     private record Sized(Packet packet, long bytes) {
@@ -58,9 +57,10 @@ final class HeldPacketQueue extends AbstractQueue<Packet> {
             }
             held += bytes;
             packets.offer(new Sized(packet, bytes));
-        }
-        if (bytes > 0) {
-            budget.changed(holder, bytes);
+            if (bytes > 0) {
+                // Under the lock, so the budget sees this queue's changes in their order.
+                budget.changed(holder, bytes, held);
+            }
         }
         return true;
     }
@@ -68,17 +68,16 @@ final class HeldPacketQueue extends AbstractQueue<Packet> {
     @Override
     public Packet poll() {
         Sized next;
-        long released;
         synchronized (this) {
             next = packets.poll();
             if (next == null) {
                 return null;
             }
-            released = counting ? next.bytes() : 0;
+            long released = counting ? next.bytes() : 0;
             held -= released;
-        }
-        if (released > 0) {
-            budget.changed(holder, -released);
+            if (released > 0) {
+                budget.changed(holder, -released, held);
+            }
         }
         return next.packet();
     }
@@ -117,15 +116,11 @@ final class HeldPacketQueue extends AbstractQueue<Packet> {
 
     /** The session has ended: what is queued no longer counts (a farewell for an open poll may still go out). */
     void release() {
-        long released;
         synchronized (this) {
             counting = false;
-            released = held;
+            long released = held;
             held = 0;
-        }
-        budget.unregister(holder);
-        if (released > 0) {
-            budget.changed(holder, -released);
+            budget.changed(holder, -released, 0);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.notesync.engine;
 
 import io.netty.util.internal.PlatformDependent;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +46,7 @@ public final class OutputBudget implements AutoCloseable {
     private final LongAdder slowConsumers = new LongAdder();
     private final LongAdder overBudget = new LongAdder();
     private final AtomicBoolean trimming = new AtomicBoolean();
-    private final ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "output-budget");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("output-budget"));
 
     /**
      * @param perSocket what one socket may hold
@@ -95,27 +92,25 @@ public final class OutputBudget implements AutoCloseable {
         return overBudget.sum();
     }
 
-    void register(OutputHolder holder) {
-        holders.add(holder);
-    }
-
-    void unregister(OutputHolder holder) {
-        holders.remove(holder);
-    }
-
     /**
-     * {@code holder} now holds {@code delta} bytes more (or fewer, when negative). Called on any
-     * thread; never blocks: a cut-off it decides on runs on the budget's own thread.
+     * {@code holder} now holds {@code delta} bytes more (or fewer, when negative), {@code heldNow}
+     * in all. Called on any thread, in the order of the holder's own changes; never blocks: a
+     * cut-off it decides on runs on the budget's own thread. Only holders that hold something are
+     * kept track of (most sockets, most of the time, hold nothing).
      */
-    void changed(OutputHolder holder, long delta) {
+    void changed(OutputHolder holder, long delta, long heldNow) {
+        if (heldNow <= 0) {
+            holders.remove(holder);
+        } else if (heldNow == delta) {
+            holders.add(holder);
+        }
         long all = held.addAndGet(delta);
         if (delta <= 0) {
             return;
         }
-        long own = holder.held();
-        if (own > holder.limit() && holder.markCutOff()) {
+        if (heldNow > holder.limit() && holder.markCutOff()) {
             slowConsumers.increment();
-            cutter.execute(() -> holder.cutOff("slow consumer (" + own + " bytes held)"));
+            cutter.execute(() -> holder.cutOff("slow consumer (" + heldNow + " bytes held)"));
         }
         if (all > total && trimming.compareAndSet(false, true)) {
             cutter.execute(this::trim);

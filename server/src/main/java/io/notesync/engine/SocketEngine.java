@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFuture;
 import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.config.TlsFiles;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,6 @@ public final class SocketEngine implements AutoCloseable {
 
     private final SocketIOServer server;
     private final NotesyncConfig.SocketIo socketio;
-    private final List<PipelineHandler> front;
     private final Callbacks callbacks;
     private final Set<String> events = new LinkedHashSet<>();
     private final ScheduledThreadPoolExecutor timers = timers();
@@ -69,13 +69,11 @@ public final class SocketEngine implements AutoCloseable {
     private volatile int boundPort;
 
     /**
-     * @param front   sharable HTTP handlers that go into every connection's pipeline ahead of Socket.IO, in order
      * @param cluster how room broadcasts reach other nodes; null for a single node
      */
-    public SocketEngine(NotesyncConfig config, List<PipelineHandler> front, RedisFanout cluster, Callbacks callbacks) {
+    public SocketEngine(NotesyncConfig config, RedisFanout cluster, Callbacks callbacks) {
         this.server = new SocketIOServer(configuration(config, cluster));
         this.socketio = config.socketio();
-        this.front = List.copyOf(front);
         this.tls = config.server().tls().enabled() ? TlsContext.of(TlsFiles.load(config.server().tls())) : null;
         this.callbacks = callbacks;
         this.outputBudget = new OutputBudget(socketio.maxBufferedBytes(), socketio.maxBufferedBytesTotal());
@@ -110,8 +108,12 @@ public final class SocketEngine implements AutoCloseable {
         return server.getRoomOperations(room);
     }
 
-    /** Installs the pipeline, binds and starts serving; throws when the port cannot be bound. */
-    public void start() {
+    /**
+     * Installs the pipeline, binds and starts serving; throws when the port cannot be bound.
+     *
+     * @param front sharable HTTP handlers that go into every connection's pipeline ahead of Socket.IO, in order
+     */
+    public void start(List<PipelineHandler> front) {
         EngineSessions engineSessions = new EngineSessions();
         Heartbeat heartbeat = new Heartbeat(timers, engineSessions, socketio.pingIntervalMs(), socketio.pingTimeoutMs());
         ConnectTimeout connectTimeout = new ConnectTimeout(timers, engineSessions, socketio.connectTimeoutMs());
@@ -192,11 +194,7 @@ public final class SocketEngine implements AutoCloseable {
 
     /** Heartbeats and connect timeouts: millisecond timers, one thread, cancelled tasks dropped at once. */
     private static ScheduledThreadPoolExecutor timers() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "engineio-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("engineio-timers"));
         executor.setRemoveOnCancelPolicy(true);
         return executor;
     }
@@ -220,8 +218,7 @@ public final class SocketEngine implements AutoCloseable {
      * writer, the store) still runs and the process exits.
      */
     private void stopNetty() throws InterruptedException {
-        Thread stopper = new Thread(server::stop, "socketio-stop");
-        stopper.setDaemon(true);
+        Thread stopper = DaemonThreads.named("socketio-stop").newThread(server::stop);
         stopper.start();
         stopper.join(NETTY_STOP_TIMEOUT.toMillis());
         if (stopper.isAlive()) {

@@ -142,7 +142,9 @@
  *       {@code firstDataTimeout} starts in {@code AuthorizeHandler.channelActive} and is cancelled only in
  *       its {@code channelRead}, which requests answered by notesync's HTTP API never reach: every such
  *       connection was closed 5 s after it opened, busy or idle, without a {@code Keep-Alive} header.
- *       The timer is not started; idle connections are closed by HttpIdleCloser. Pinned by
+ *       The timer is not started; idle connections are closed by HttpIdleCloser (6 s after the last answer,
+ *       30 s for the first request: at 5 or 6 s a reconnect storm's upgrade requests, resent by TCP after the
+ *       accept queue overflowed, found their connection closed; {@code bench/run.sh}'s storm scenario). Pinned by
  *       {@code HttpKeepAliveTest} (reuse across the limit, idle close after the announced timeout, a
  *       request waiting 7 s for the store answered).</li>
  * </ol>

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * goes through the login throttle, so these routes are no way around it. Blocking: run on the
  * HTTP executor.
  */
-final class AccountRoutes {
+public final class AccountRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(AccountRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +53,7 @@ final class AccountRoutes {
      *               that need a password or answer a token are 404 {@code loginDisabled}
      * @param afterRemoval told a removed username, to sweep what packets in flight left behind later
      */
-    AccountRoutes(BearerAuth bearer, Accounts accounts, Login login, PasswordPolicy policy, RefreshTokens refreshTokens,
+    public AccountRoutes(BearerAuth bearer, Accounts accounts, Login login, PasswordPolicy policy, RefreshTokens refreshTokens,
                   TokenIssuer issuer, Duration accessTokenLifetime, RefreshCookie cookie, LoginStats stats,
                   Consumer<String> afterRemoval, Clock clock) {
         this.bearer = bearer;

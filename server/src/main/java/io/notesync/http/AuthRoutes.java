@@ -24,7 +24,7 @@ import java.util.Map;
  * Blocking (bcrypt, the database): run on the HTTP executor. The Origin check happened before,
  * in {@link OriginGate}. Without a signing key (RS256/ES256, verify only) these answer 404.
  */
-final class AuthRoutes {
+public final class AuthRoutes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(AuthRoutes.class);
@@ -39,7 +39,7 @@ final class AuthRoutes {
     private final LoginStats stats;
 
     /** {@code login}, {@code refreshTokens} and {@code issuer} are null when notesync cannot sign tokens. */
-    AuthRoutes(Login login, RefreshTokens refreshTokens, TokenIssuer issuer, Duration accessTokenLifetime,
+    public AuthRoutes(Login login, RefreshTokens refreshTokens, TokenIssuer issuer, Duration accessTokenLifetime,
                RefreshCookie cookie, LoginStats stats) {
         this.stats = stats;
         this.login = login;

@@ -5,11 +5,11 @@ import io.notesync.auth.TokenCheck;
 import io.notesync.auth.TokenVerifier;
 
 /** The user of an {@code /api/*} request, from its {@code Authorization: Bearer} access token; 401 otherwise. */
-final class BearerAuth {
+public final class BearerAuth {
 
     private final TokenVerifier verifier;
 
-    BearerAuth(TokenVerifier verifier) {
+    public BearerAuth(TokenVerifier verifier) {
         this.verifier = verifier;
     }
 

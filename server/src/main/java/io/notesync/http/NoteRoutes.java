@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * the user ({@code noteUpdated}, {@code noteDeleted}) after the database acknowledged it, and
  * only then answered.
  */
-final class NoteRoutes {
+public final class NoteRoutes {
 
     static final String NOTE_PATH_PREFIX = "/api/notes/";
     static final String NOTE_UPDATED = "noteUpdated";
@@ -52,7 +52,7 @@ final class NoteRoutes {
     private final UserEvents events;
     private final Clock clock;
 
-    NoteRoutes(BearerAuth auth, NoteRepository repository, PacketLimits limits, UserEvents events, Clock clock) {
+    public NoteRoutes(BearerAuth auth, NoteRepository repository, PacketLimits limits, UserEvents events, Clock clock) {
         this.auth = auth;
         this.repository = repository;
         this.limits = limits;

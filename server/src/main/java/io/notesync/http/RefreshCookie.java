@@ -12,13 +12,13 @@ import io.notesync.config.NotesyncConfig;
 import java.time.Duration;
 
 /** The refresh-token cookie: {@code HttpOnly}, {@code Path=/}, {@code Secure} and {@code SameSite} from config. */
-final class RefreshCookie {
+public final class RefreshCookie {
 
     private final String name;
     private final boolean secure;
     private final CookieHeaderNames.SameSite sameSite;
 
-    RefreshCookie(NotesyncConfig.Cookie config) {
+    public RefreshCookie(NotesyncConfig.Cookie config) {
         this.name = config.name();
         this.secure = config.secure();
         this.sameSite = CookieHeaderNames.SameSite.valueOf(config.sameSite());

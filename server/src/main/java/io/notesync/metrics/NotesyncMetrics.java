@@ -100,6 +100,17 @@ public final class NotesyncMetrics implements PacketStats, LoginStats, AutoClose
     }
 
     /**
+     * Registers {@code notesync_store_documents_examined_total}: documents the embedded store's
+     * queries examined. It grows with what each request reads; a request that made it grow by the
+     * size of a collection scanned that collection.
+     */
+    public <T> void storeDocumentsExamined(T source, ToDoubleFunction<T> examined) {
+        FunctionCounter.builder("notesync.store.documents.examined", source, examined)
+                .description("Documents the embedded store's queries examined")
+                .register(registry);
+    }
+
+    /**
      * Registers {@code notesync_output_held_bytes} and {@code notesync_output_budget_bytes} (what the
      * server holds for peers that have not taken it, and the most it may), and
      * {@code notesync_sockets_cut_off_total{reason}}: {@code slow-consumer} for a socket over its own

@@ -13,6 +13,7 @@ import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
 import io.notesync.logging.LogFields;
 import io.notesync.logging.LogText;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,25 +41,21 @@ public final class SocketServer implements AutoCloseable {
     private final PacketFlow packets;
 
     /**
-     * @param httpHandlers handlers ahead of Socket.IO on the same port
+     * @param packetLimits  what one {@code fPacket} may hold
      * @param cluster       how room broadcasts reach other nodes; null for a single node
      * @param clientAddress the client's address for the log, from the handshake's peer and headers
      *                      (behind a trusted proxy, the address it forwards)
      */
     public SocketServer(NotesyncConfig config, TokenVerifier verifier, NoteRepository repository,
-                        List<PipelineHandler> httpHandlers, PacketStats stats, Clock clock,
+                        PacketLimits packetLimits, PacketStats stats, Clock clock,
                         RedisFanout cluster, Function<HandshakeData, String> clientAddress) {
         this.shutdownTimeout = config.server().shutdownTimeout();
-        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "token-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("token-expiry"));
         NotesyncConfig.Limits limits = config.limits();
         RateLimiter rateLimiter = new RateLimiter(limits.packetsPerSecond(), limits.packetBurst(), System::nanoTime);
         this.sockets = new AuthenticatedSockets(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);
         this.gate = new ConnectionGate(verifier, sockets, config.socketio().allowQueryToken(), clientAddress);
-        this.engine = new SocketEngine(config, httpHandlers, cluster, new SocketEngine.Callbacks() {
+        this.engine = new SocketEngine(config, cluster, new SocketEngine.Callbacks() {
             @Override
             public void connecting(SocketIOClient client) {
                 gate.admitBeforeAnswer(client);
@@ -82,15 +79,19 @@ public final class SocketServer implements AutoCloseable {
             }
         });
 
-        PacketParser parser = new PacketParser(new PacketLimits(limits.maxNotesPerPacket(), limits.maxNoteChars(), limits.maxTimestampSeconds()));
+        PacketParser parser = new PacketParser(packetLimits);
         this.packets = new PacketFlow(sockets, gate, verifier, rateLimiter, parser, repository, engine::room,
                 stats, clock);
         engine.onEvent(PacketFlow.EVENT, packets);
     }
 
-    /** Binds and starts serving; throws when the port cannot be bound. */
-    public void start() {
-        engine.start();
+    /**
+     * Binds and starts serving; throws when the port cannot be bound.
+     *
+     * @param httpHandlers handlers ahead of Socket.IO on the same port
+     */
+    public void start(List<PipelineHandler> httpHandlers) {
+        engine.start(httpHandlers);
     }
 
     /** The bound port: the configured one, or the one picked when 0 was configured. */

@@ -22,11 +22,13 @@ public final class EmbeddedMongo implements AutoCloseable {
     public static final String ADDRESS_FILE = "embedded-mongodb.address";
 
     private final MongoServer server;
+    private final DurableH2Backend backend;
     private final Path addressFile;
     private final String connectionString;
 
-    private EmbeddedMongo(MongoServer server, Path addressFile, String connectionString) {
+    private EmbeddedMongo(MongoServer server, DurableH2Backend backend, Path addressFile, String connectionString) {
         this.server = server;
+        this.backend = backend;
         this.addressFile = addressFile;
         this.connectionString = connectionString;
     }
@@ -51,7 +53,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         }
         log.info("using the EMBEDDED store (mongo-java-server, H2 file {}) on {}; set mongodb.uri for a real MongoDB",
                 file, connectionString);
-        return new EmbeddedMongo(server, addressFile, connectionString);
+        return new EmbeddedMongo(server, backend, addressFile, connectionString);
     }
 
     /** The address a running embedded store wrote into {@code dataDir}, or null when there is none. */
@@ -63,6 +65,11 @@ public final class EmbeddedMongo implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Documents the store's queries examined since it opened (see {@link DurableH2Backend}). */
+    public long documentsExamined() {
+        return backend.documentsExamined();
     }
 
     public String connectionString() {

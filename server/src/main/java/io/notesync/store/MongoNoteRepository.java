@@ -2,15 +2,7 @@ package io.notesync.store;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Accumulators;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Sorts;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.notes.ChangedNote;
 import io.notesync.notes.DeleteOutcome;
@@ -23,28 +15,22 @@ import io.notesync.notes.VideoExport;
 import io.notesync.notes.VideoSummary;
 import org.bson.types.ObjectId;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static io.notesync.store.PacketDocuments.CHANGED_AT;
-import static io.notesync.store.PacketDocuments.DELETED_COUNT;
 import static io.notesync.store.PacketDocuments.NOTES;
-import static io.notesync.store.PacketDocuments.NOTE_CHANGED_AT;
-import static io.notesync.store.PacketDocuments.NOTE_DELETED;
-import static io.notesync.store.PacketDocuments.NOTE_ID;
-import static io.notesync.store.PacketDocuments.NOTE_TEXT;
-import static io.notesync.store.PacketDocuments.NOTE_VERSION;
 import static io.notesync.store.PacketDocuments.STORED_AT;
-import static io.notesync.store.PacketDocuments.USER;
 import static io.notesync.store.PacketDocuments.VIDEO_KEY;
 import static io.notesync.store.PacketDocuments.VIDEO_URL;
 
@@ -55,6 +41,8 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
 
     private final MongoConnection connection;
     private final MongoCollection<Document> packets;
+    private final MongoCollection<Document> videos;
+    private final UserChanges changes;
     private final NoteWriter writer;
     private final long timeoutMs;
 
@@ -62,24 +50,29 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         this.timeoutMs = config.timeoutMs();
         this.connection = connection;
         this.packets = connection.database().getCollection(COLLECTION);
-        createIndexes();
-        this.writer = new NoteWriter(packets, writerConfig.maxBatchPackets(), writerConfig.inFlightBatches());
+        this.videos = connection.database().getCollection(NoteLayout.VIDEOS);
+        this.changes = new UserChanges(connection.database(), config.timeoutMs(), config.timeoutMs());
+        dropOldIndexes();
+        this.writer = new NoteWriter(UserChanges.unjournaled(packets), changes::link, writerConfig.maxBatchPackets(), writerConfig.inFlightBatches());
     }
 
     /**
-     * Real MongoDB serves the reads below from these; the embedded store accepts and ignores
-     * non-unique indexes and scans instead (mongo-java-server: "not yet implemented"). Idempotency needs none: it is the _id.
+     * None beyond {@code _id}: every read and write below is an equality or {@code $in} on it
+     * ({@link NoteLayout}), which a real MongoDB serves from the {@code _id} index and the embedded
+     * store from its own. The indexes of the old layout are dropped, since they would only cost
+     * writes on a real MongoDB now.
      */
-    private void createIndexes() {
+    private void dropOldIndexes() {
         try {
-            packets.createIndex(Indexes.ascending(USER, VIDEO_KEY, STORED_AT), new IndexOptions().name("user_video_storedAt"));
-            packets.createIndex(Indexes.compoundIndex(Indexes.ascending(USER), Indexes.descending(STORED_AT)),
-                    new IndexOptions().name("user_storedAt"));
-            // Edits and deletes find a note's packet by the note id; since-reads look for changed packets.
-            packets.createIndex(Indexes.ascending(USER, NOTES + "." + NOTE_ID), new IndexOptions().name("user_noteId"));
-            packets.createIndex(Indexes.ascending(USER, VIDEO_KEY, CHANGED_AT), new IndexOptions().name("user_video_changedAt"));
+            for (String name : List.of("user_video_storedAt", "user_storedAt", "user_noteId", "user_video_changedAt")) {
+                for (Document index : packets.listIndexes()) {
+                    if (name.equals(index.getString("name"))) {
+                        packets.dropIndex(name);
+                    }
+                }
+            }
         } catch (MongoException e) {
-            throw new StorageUnavailableException("cannot reach MongoDB to create indexes: " + e.getMessage(), e);
+            throw new StorageUnavailableException("cannot reach MongoDB to drop old indexes: " + e.getMessage(), e);
         }
     }
 
@@ -94,17 +87,27 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         return writer.submit(packet).orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * noteUsers and noteChanges by {@code _id} (settling the user), noteVideos by {@code _id}, then the
+     * video's packets by {@code _id $in}: the cost of this video's packets, whatever else is stored.
+     * {@code since} is applied here, to packets already read.
+     */
     @Override
     public List<StoredNote> read(String username, String videoKey, Instant since) {
-        Bson filter = Filters.and(Filters.eq(USER, username), Filters.eq(VIDEO_KEY, videoKey));
-        if (since != null) {
-            Date from = Date.from(since);
-            filter = Filters.and(filter, Filters.or(Filters.gt(STORED_AT, from), Filters.gt(CHANGED_AT, from)));
-        }
         List<StoredNote> notes = new ArrayList<>();
         try {
-            for (Document packet : packets.find(filter).projection(new Document(NOTES, 1))) {
-                notes.addAll(PacketDocuments.notesOf(packet));
+            changes.settledUser(username);
+            Document video = videos.find(Filters.eq("_id", NoteLayout.videoId(username, videoKey)))
+                    .projection(new Document(NoteLayout.VIDEO_PACKETS, 1)).first();
+            if (video == null) {
+                return notes;
+            }
+            List<String> ids = video.getList(NoteLayout.VIDEO_PACKETS, String.class);
+            for (Document packet : packets.find(Filters.in("_id", ids))
+                    .projection(new Document(NOTES, 1).append(STORED_AT, 1).append(CHANGED_AT, 1))) {
+                if (since == null || changedAfter(packet, since)) {
+                    notes.addAll(PacketDocuments.notesOf(packet));
+                }
             }
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot read notes: " + e.getMessage(), e);
@@ -115,136 +118,91 @@ public final class MongoNoteRepository implements NoteRepository, AutoCloseable 
         return notes;
     }
 
-    /**
-     * One findOneAndUpdate: the filter matches the user's packet holding this note only while the
-     * note is not deleted, and the positional {@code $} changes that note, so an edit racing a delete
-     * either lands before it or finds nothing. Note ids are unique (ObjectIds), so at most one
-     * packet matches. The packet's {@code changedAt} takes the newest stamp ({@code $max}): stamps
-     * from two nodes may land out of order.
-     */
+    private static boolean changedAfter(Document packet, Instant since) {
+        Date changedAt = packet.getDate(CHANGED_AT);
+        return packet.getDate(STORED_AT).toInstant().isAfter(since) || (changedAt != null && changedAt.toInstant().isAfter(since));
+    }
+
+    /** noteIds and the packet by {@code _id}, then the change claimed in noteChanges by {@code _id} ({@link UserChanges}). */
     @Override
     public Optional<ChangedNote> edit(String username, String noteId, String text, Instant at) {
-        Date stamp = Date.from(at);
-        try {
-            Document packet = packets.findOneAndUpdate(liveNote(username, noteId),
-                    Updates.combine(
-                            Updates.set(NOTES + ".$." + NOTE_TEXT, text),
-                            Updates.set(NOTES + ".$." + NOTE_CHANGED_AT, stamp),
-                            Updates.inc(NOTES + ".$." + NOTE_VERSION, 1),
-                            Updates.max(CHANGED_AT, stamp)),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-            if (packet == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new ChangedNote(packet.getString(VIDEO_KEY), PacketDocuments.noteOf(packet, noteId)));
-        } catch (MongoException e) {
-            throw new StorageUnavailableException("cannot edit a note: " + e.getMessage(), e);
-        }
+        return changes.edit(username, noteId, text, at);
     }
 
     /** Like {@link #edit}; the text is emptied, so a deleted note's words do not stay in the database. */
     @Override
     public DeleteOutcome delete(String username, String noteId, Instant at) {
-        Date stamp = Date.from(at);
-        try {
-            Document packet = packets.findOneAndUpdate(liveNote(username, noteId),
-                    Updates.combine(
-                            Updates.set(NOTES + ".$." + NOTE_DELETED, true),
-                            Updates.set(NOTES + ".$." + NOTE_TEXT, ""),
-                            Updates.set(NOTES + ".$." + NOTE_CHANGED_AT, stamp),
-                            Updates.inc(NOTES + ".$." + NOTE_VERSION, 1),
-                            Updates.inc(DELETED_COUNT, 1),
-                            Updates.max(CHANGED_AT, stamp)),
-                    new FindOneAndUpdateOptions().projection(new Document(VIDEO_KEY, 1)));
-            if (packet != null) {
-                return DeleteOutcome.deleted(packet.getString(VIDEO_KEY));
-            }
-            boolean exists = packets.find(Filters.and(Filters.eq(USER, username), Filters.eq(NOTES + "." + NOTE_ID, noteId)))
-                    .projection(new Document("_id", 1)).first() != null;
-            return exists ? DeleteOutcome.ALREADY_DELETED : DeleteOutcome.NOT_FOUND;
-        } catch (MongoException e) {
-            throw new StorageUnavailableException("cannot delete a note: " + e.getMessage(), e);
-        }
+        return changes.delete(username, noteId, at);
     }
 
-    /** The user's packet that holds {@code noteId}, not deleted: another user's note never matches. */
-    private static Bson liveNote(String username, String noteId) {
-        return Filters.and(Filters.eq(USER, username),
-                Filters.elemMatch(NOTES, Filters.and(Filters.eq(NOTE_ID, noteId), Filters.ne(NOTE_DELETED, true))));
-    }
-
+    /** noteUsers by {@code _id} (the video keys), then noteVideos by {@code _id $in}: the cost of this user's videos. */
     @Override
     public List<VideoSummary> videosOf(String username) {
-        List<VideoSummary> videos = new ArrayList<>();
+        List<VideoSummary> summaries = new ArrayList<>();
         try {
-            List<Bson> pipeline = List.of(
-                    Aggregates.match(Filters.eq(USER, username)),
-                    Aggregates.project(new Document(VIDEO_KEY, 1).append(VIDEO_URL, 1).append(STORED_AT, 1)
-                            .append("count", new Document("$subtract", List.of(
-                                    new Document("$size", "$" + NOTES),
-                                    new Document("$ifNull", List.of("$" + DELETED_COUNT, 0)))))),
-                    Aggregates.group("$" + VIDEO_KEY,
-                            Accumulators.first(VIDEO_URL, "$" + VIDEO_URL),
-                            Accumulators.sum("count", "$count"),
-                            Accumulators.max(STORED_AT, "$" + STORED_AT)),
-                    // A video whose notes were all deleted is no longer one of the user's videos.
-                    Aggregates.match(Filters.gt("count", 0)),
-                    Aggregates.sort(Sorts.descending(STORED_AT)));
-            for (Document video : packets.aggregate(pipeline)) {
-                videos.add(new VideoSummary(video.getString("_id"), video.getString(VIDEO_URL),
-                        ((Number) video.get("count")).longValue(), video.getDate(STORED_AT).toInstant()));
+            Document user = changes.settledUser(username);
+            List<String> keys = user.getList(NoteLayout.USER_VIDEOS, String.class, List.of());
+            if (keys.isEmpty()) {
+                return summaries;
+            }
+            List<String> ids = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                ids.add(NoteLayout.videoId(username, key));
+            }
+            for (Document video : videos.find(Filters.in("_id", ids)).projection(new Document(VIDEO_KEY, 1)
+                    .append(VIDEO_URL, 1).append(NoteLayout.LIVE, 1).append(NoteLayout.LAST, 1))) {
+                long live = ((Number) video.get(NoteLayout.LIVE, 0L)).longValue();
+                // A video whose notes were all deleted is no longer one of the user's videos.
+                if (live > 0) {
+                    summaries.add(new VideoSummary(video.getString(VIDEO_KEY), video.getString(VIDEO_URL), live,
+                            video.getDate(NoteLayout.LAST).toInstant()));
+                }
             }
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot read videos: " + e.getMessage(), e);
         }
-        return videos;
+        summaries.sort(Comparator.comparing(VideoSummary::lastUpdated).reversed());
+        return summaries;
     }
 
     /**
-     * The user's video keys first (one aggregation, small: a key and a URL per video), then one
-     * {@link #read} per video, so at most one video's notes are in memory at a time.
+     * noteUsers by {@code _id} (the video keys), noteVideos by {@code _id $in} (their URLs), then
+     * one {@link #read} per video, so at most one video's notes are in memory at a time.
      */
     @Override
     public void exportAll(String username, Consumer<VideoExport> sink) {
-        List<Document> videos = new ArrayList<>();
+        Map<String, String> urls = new TreeMap<>();
         try {
-            packets.aggregate(List.of(
-                    Aggregates.match(Filters.eq(USER, username)),
-                    Aggregates.group("$" + VIDEO_KEY, Accumulators.first(VIDEO_URL, "$" + VIDEO_URL)),
-                    Aggregates.sort(Sorts.ascending("_id")))).into(videos);
+            Document user = changes.settledUser(username);
+            List<String> ids = new ArrayList<>();
+            for (String key : user.getList(NoteLayout.USER_VIDEOS, String.class, List.of())) {
+                ids.add(NoteLayout.videoId(username, key));
+            }
+            if (!ids.isEmpty()) {
+                for (Document video : videos.find(Filters.in("_id", ids)).projection(new Document(VIDEO_KEY, 1).append(VIDEO_URL, 1))) {
+                    urls.put(video.getString(VIDEO_KEY), video.getString(VIDEO_URL));
+                }
+            }
         } catch (MongoException e) {
             throw new StorageUnavailableException("cannot read videos: " + e.getMessage(), e);
         }
-        for (Document video : videos) {
+        for (Map.Entry<String, String> video : urls.entrySet()) {
             List<StoredNote> live = new ArrayList<>();
-            for (StoredNote note : read(username, video.getString("_id"), null)) {
+            for (StoredNote note : read(username, video.getKey(), null)) {
                 if (!note.deleted()) {
                     live.add(note);
                 }
             }
             if (!live.isEmpty()) {
-                sink.accept(new VideoExport(video.getString("_id"), video.getString(VIDEO_URL), live));
+                sink.accept(new VideoExport(video.getKey(), video.getValue(), live));
             }
         }
     }
 
+    /** Everything the user's lookups reach, by {@code _id} ({@link UserChanges#removeAll}). */
     @Override
     public long removeAllOf(String username) {
-        try {
-            long live = 0;
-            for (Document counted : packets.aggregate(List.of(
-                    Aggregates.match(Filters.eq(USER, username)),
-                    Aggregates.project(new Document("count", new Document("$subtract", List.of(
-                            new Document("$size", "$" + NOTES),
-                            new Document("$ifNull", List.of("$" + DELETED_COUNT, 0)))))),
-                    Aggregates.group(null, Accumulators.sum("count", "$count"))))) {
-                live = ((Number) counted.get("count")).longValue();
-            }
-            packets.deleteMany(Filters.eq(USER, username));
-            return live;
-        } catch (MongoException e) {
-            throw new StorageUnavailableException("cannot remove the notes: " + e.getMessage(), e);
-        }
+        return changes.removeAll(username);
     }
 
     @Override

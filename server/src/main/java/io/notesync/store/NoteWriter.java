@@ -8,12 +8,14 @@ import com.mongodb.client.model.InsertManyOptions;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
+import io.notesync.threads.DaemonThreads;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -51,17 +53,25 @@ final class NoteWriter implements AutoCloseable {
     }
 
     private final MongoCollection<Document> packets;
+    private final Linker changes;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    NoteWriter(MongoCollection<Document> packets, int maxBatch, int inFlight) {
+    /** Links one user's packets, just inserted or found inserted, into the lookups ({@link UserChanges#link}). */
+    @FunctionalInterface
+    interface Linker {
+        void link(String username, List<String> packetIds);
+    }
+
+    NoteWriter(MongoCollection<Document> packets, Linker changes, int maxBatch, int inFlight) {
         this.packets = packets;
+        this.changes = changes;
         this.maxBatch = maxBatch;
+        DaemonThreads writers = DaemonThreads.numbered("note-writer");
         for (int i = 0; i < inFlight; i++) {
-            Thread thread = new Thread(this::run, "note-writer-" + (i + 1));
-            thread.setDaemon(true);
+            Thread thread = writers.newThread(this::run);
             threads.add(thread);
             thread.start();
         }
@@ -131,16 +141,34 @@ final class NoteWriter implements AutoCloseable {
             failAll(batch, e);
             return;
         }
+        // Stored or found stored, each packet is linked into the lookups before it is answered: a
+        // resend after a crash between the insert and the links repairs them, never answers
+        // duplicate over a packet the reads cannot see.
+        Map<String, List<Integer>> byUser = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             BulkWriteError error = errors.get(i);
-            CompletableFuture<StoreOutcome> outcome = batch.get(i).outcome();
-            if (error == null) {
-                outcome.complete(StoreOutcome.STORED);
-            } else if (error.getCode() == DUPLICATE_KEY) {
-                outcome.complete(StoreOutcome.DUPLICATE);
-            } else {
-                outcome.completeExceptionally(new StorageUnavailableException(
+            if (error != null && error.getCode() != DUPLICATE_KEY) {
+                batch.get(i).outcome().completeExceptionally(new StorageUnavailableException(
                         "the database refused the packet: " + error.getMessage(), null));
+                continue;
+            }
+            byUser.computeIfAbsent(batch.get(i).packet().username(), user -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<String, List<Integer>> user : byUser.entrySet()) {
+            List<String> ids = new ArrayList<>();
+            for (int i : user.getValue()) {
+                ids.add(documents.get(i).getString("_id"));
+            }
+            try {
+                changes.link(user.getKey(), ids);
+            } catch (RuntimeException e) {
+                for (int i : user.getValue()) {
+                    batch.get(i).outcome().completeExceptionally(new StorageUnavailableException("the database is unavailable", e));
+                }
+                continue;
+            }
+            for (int i : user.getValue()) {
+                batch.get(i).outcome().complete(errors.containsKey(i) ? StoreOutcome.DUPLICATE : StoreOutcome.STORED);
             }
         }
     }

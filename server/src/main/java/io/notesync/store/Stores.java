@@ -105,6 +105,11 @@ public final class Stores implements AutoCloseable {
         return new Stores(connection, null, description);
     }
 
+    /** The embedded store, when this started one (null for a configured MongoDB or a running server's store). */
+    public EmbeddedMongo embedded() {
+        return embedded;
+    }
+
     public MongoConnection connection() {
         return connection;
     }

@@ -105,6 +105,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPasswordMinimumOutsideWhatBcryptTakesAndANonPositiveTimestampLimitAreNamed() {
+        for (String[] bad : new String[][] {{"auth.minPasswordLength", "0"}, {"auth.minPasswordLength", "73"},
+                {"limits.maxTimestampSeconds", "0"}}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+                    Map.of("auth.secret", SECRET, bad[0], bad[1])));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
+        NotesyncConfig defaults = ConfigLoader.load(null, Map.of(), WITH_SECRET);
+        assertEquals(8, defaults.auth().minPasswordLength());
+        assertEquals(604_800, defaults.limits().maxTimestampSeconds());
+    }
+
+    @Test
     void aPerSocketBufferBoundUnderTwoPayloadsIsNamed() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
                 Map.of("auth.secret", SECRET, "socketio.maxBufferedBytes", "1500000")));

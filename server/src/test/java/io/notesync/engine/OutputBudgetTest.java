@@ -30,8 +30,7 @@ class OutputBudgetTest {
 
         void hold(OutputBudget budget, long bytes) {
             this.budget = budget;
-            held.addAndGet(bytes);
-            budget.changed(this, bytes);
+            budget.changed(this, bytes, held.addAndGet(bytes));
         }
 
         @Override
@@ -48,7 +47,7 @@ class OutputBudgetTest {
         void cutOff(String reason) {
             cut.add(name + ": " + reason);
             long released = held.getAndSet(0);
-            budget.changed(this, -released);
+            budget.changed(this, -released, 0);
         }
     }
 
@@ -64,7 +63,6 @@ class OutputBudgetTest {
         List<String> cut = new CopyOnWriteArrayList<>();
         try (OutputBudget budget = new OutputBudget(1_000, 1_000_000)) {
             FakeHolder socket = new FakeHolder("socket", budget.perSocket(), cut);
-            budget.register(socket);
             socket.hold(budget, 900);
             socket.hold(budget, 200);
             awaitCuts(cut, 1);
@@ -83,7 +81,6 @@ class OutputBudgetTest {
             long[] sizes = {100, 400, 50, 300, 200};
             for (int i = 0; i < sizes.length; i++) {
                 FakeHolder holder = new FakeHolder("h" + sizes[i], Long.MAX_VALUE, cut);
-                budget.register(holder);
                 holders.add(holder);
             }
             for (int i = 0; i < sizes.length - 1; i++) {

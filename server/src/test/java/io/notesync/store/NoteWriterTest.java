@@ -115,7 +115,7 @@ class NoteWriterTest {
 
     @Test
     void aLonePacketIsWrittenWithoutWaitingForCompany() throws Exception {
-        writer = new NoteWriter(collection.proxy(), 64, 1);
+        writer = new NoteWriter(collection.proxy(), (user, ids) -> { }, 64, 1);
         CompletableFuture<StoreOutcome> a = writer.submit(packet("a"));
         // Nothing else ever arrives: the write must start with the one packet, and carry only it.
         assertEquals(List.of("alice/a"), collection.nextWrite());
@@ -125,7 +125,7 @@ class NoteWriterTest {
 
     @Test
     void whatQueuesDuringAWriteGoesOutTogetherInTheNextAndIsAnsweredOnlyAfterIt() throws Exception {
-        writer = new NoteWriter(collection.proxy(), 64, 1);
+        writer = new NoteWriter(collection.proxy(), (user, ids) -> { }, 64, 1);
         CompletableFuture<StoreOutcome> a = writer.submit(packet("a"));
         assertEquals(List.of("alice/a"), collection.nextWrite());
         List<CompletableFuture<StoreOutcome>> later = List.of(
@@ -146,7 +146,7 @@ class NoteWriterTest {
 
     @Test
     void aBatchHoldsAtMostMaxBatchPackets() throws Exception {
-        writer = new NoteWriter(collection.proxy(), 2, 1);
+        writer = new NoteWriter(collection.proxy(), (user, ids) -> { }, 2, 1);
         List<CompletableFuture<StoreOutcome>> all = new ArrayList<>();
         all.add(writer.submit(packet("p0")));
         assertEquals(List.of("alice/p0"), collection.nextWrite());
@@ -165,7 +165,7 @@ class NoteWriterTest {
 
     @Test
     void aFailedWriteAnswersEveryPacketOfItsBatchAsStorageUnavailable() throws Exception {
-        writer = new NoteWriter(collection.proxy(), 64, 1);
+        writer = new NoteWriter(collection.proxy(), (user, ids) -> { }, 64, 1);
         CompletableFuture<StoreOutcome> a = writer.submit(packet("a"));
         assertEquals(List.of("alice/a"), collection.nextWrite());
         List<CompletableFuture<StoreOutcome>> failing = List.of(
@@ -190,7 +190,7 @@ class NoteWriterTest {
 
     @Test
     void duplicatesAreAnsweredPerPacketFromTheDatabasesErrors() throws Exception {
-        writer = new NoteWriter(collection.proxy(), 64, 1);
+        writer = new NoteWriter(collection.proxy(), (user, ids) -> { }, 64, 1);
         CompletableFuture<StoreOutcome> first = writer.submit(packet("x"));
         assertEquals(List.of("alice/x"), collection.nextWrite());
         List<CompletableFuture<StoreOutcome>> batch = List.of(
