@@ -65,9 +65,9 @@
  *       while the first poll is bound on another (the binding replaces the session's poll, then unregisters
  *       the old channel): that poll is answered {@code 41}, for a namespace never CONNECTed to; the likely
  *       cause of a {@code run 25 ==> expected: <6> but was: <41>} failure of the close-packet loop below
- *       (once, in a full run at load 20-30; not reproduced in some 1,400 runs of that loop alone). The
- *       polling transport's release of the channel races the binding the same way and could unbind the
- *       new poll. The release now runs under the session's gate, and neither transport sees a polling
+ *       (once, in a full run at load 20-30; not reproduced in some 3,000 runs of that loop alone, with and
+ *       without CPU hogs). The polling transport's release of the channel races the binding the same way
+ *       and could unbind the new poll. The release now runs under the session's gate, and neither transport sees a polling
  *       connection's close. Pinned by {@code server PollingChannelCloseTest} (the race's in-between state,
  *       set up directly; its first case fails when netty-socketio no longer queues the {@code 41}) and the
  *       50-iteration loop of {@code RawProtocolTest.closePacketPostedWhileAPollIsOpenAnswersThePollWithNoopThenTheSessionIsGone}.</li>
