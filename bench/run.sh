@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the notesync vs Node socket.io baseline benchmark: see docs/benchmark.md.
-#   bench/run.sh            full run (about 10 minutes)
+#   bench/run.sh            full run (about 35 minutes with the slow and storm scenarios)
 #   bench/run.sh --quick    smoke run (a few minutes)
 # Other flags: --scenarios steady,burst,idle,fanout,slow,storm  --servers notesync,baseline,baseline-addons,baseline-cluster  --jfr
 #              --idle N (idle sockets, default 19800)  --storm N (reconnect-storm sockets, default 15000)  --jvm-opts "..." (added to NOTESYNC_JAVA_OPTS)  --jar FILE  --out DIR

@@ -46,6 +46,7 @@ import io.notesync.store.LayoutMigration;
 import io.notesync.store.MongoRefreshTokenRepository;
 import io.notesync.store.MongoUserRepository;
 import io.notesync.store.Stores;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds every part with plain constructors, starts them in dependency order and stops them in
@@ -142,11 +142,7 @@ public final class NotesyncServer implements AutoCloseable {
                 started.add(sweeper::shutdownNow);
             }
 
-            ScheduledExecutorService accountTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "revocations");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledExecutorService accountTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("revocations"));
             started.add(accountTimer::shutdownNow);
             // How a revocation made by the CLI or another node reaches this node's sockets: one read
             // by _id a second, with or without Redis (docs/protocol.md "Accounts": within 2 s).
@@ -234,11 +230,7 @@ public final class NotesyncServer implements AutoCloseable {
 
     /** Deletes expired refresh tokens (no TTL index does it: the embedded store has none) and old login counts. */
     private static ScheduledExecutorService sweepExpired(RefreshTokens refreshTokens, LoginThrottle throttle, long intervalSeconds) {
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "auth-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("auth-sweeper"));
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 long deleted = refreshTokens.sweep();
@@ -287,12 +279,7 @@ public final class NotesyncServer implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
-        AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                runnable -> {
-                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.numbered(name));
     }
 }

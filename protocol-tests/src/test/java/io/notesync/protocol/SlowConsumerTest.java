@@ -65,7 +65,12 @@ class SlowConsumerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerProcess(TestServer.temporaryDataDir(), Map.of("metrics.token", METRICS_TOKEN),
+        // A generous store deadline: on a machine loaded by other builds a 0.9 MB packet's write can
+        // take over the default 5 s, which is not what these tests are about. A store that fails for
+        // lack of direct memory (what they are about) answers at once, and leaves OutOfMemoryError
+        // in the log, whatever the deadline.
+        server = new ServerProcess(TestServer.temporaryDataDir(),
+                Map.of("metrics.token", METRICS_TOKEN, "mongodb.timeoutMs", "30000"),
                 ServerProcess.launcherJvmOptions());
         logStart = Files.exists(server.log()) ? Files.size(server.log()) : 0;
         server.start();

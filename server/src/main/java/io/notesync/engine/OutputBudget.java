@@ -1,6 +1,7 @@
 package io.notesync.engine;
 
 import io.netty.util.internal.PlatformDependent;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +46,7 @@ public final class OutputBudget implements AutoCloseable {
     private final LongAdder slowConsumers = new LongAdder();
     private final LongAdder overBudget = new LongAdder();
     private final AtomicBoolean trimming = new AtomicBoolean();
-    private final ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "output-budget");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("output-budget"));
 
     /**
      * @param perSocket what one socket may hold

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFuture;
 import io.notesync.cluster.RedisFanout;
 import io.notesync.config.NotesyncConfig;
 import io.notesync.config.TlsFiles;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,11 +194,7 @@ public final class SocketEngine implements AutoCloseable {
 
     /** Heartbeats and connect timeouts: millisecond timers, one thread, cancelled tasks dropped at once. */
     private static ScheduledThreadPoolExecutor timers() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "engineio-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("engineio-timers"));
         executor.setRemoveOnCancelPolicy(true);
         return executor;
     }
@@ -221,8 +218,7 @@ public final class SocketEngine implements AutoCloseable {
      * writer, the store) still runs and the process exits.
      */
     private void stopNetty() throws InterruptedException {
-        Thread stopper = new Thread(server::stop, "socketio-stop");
-        stopper.setDaemon(true);
+        Thread stopper = DaemonThreads.named("socketio-stop").newThread(server::stop);
         stopper.start();
         stopper.join(NETTY_STOP_TIMEOUT.toMillis());
         if (stopper.isAlive()) {

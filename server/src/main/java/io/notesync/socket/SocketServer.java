@@ -13,6 +13,7 @@ import io.notesync.notes.PacketLimits;
 import io.notesync.notes.PacketParser;
 import io.notesync.logging.LogFields;
 import io.notesync.logging.LogText;
+import io.notesync.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +50,7 @@ public final class SocketServer implements AutoCloseable {
                         PacketLimits packetLimits, PacketStats stats, Clock clock,
                         RedisFanout cluster, Function<HandshakeData, String> clientAddress) {
         this.shutdownTimeout = config.server().shutdownTimeout();
-        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "token-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("token-expiry"));
         NotesyncConfig.Limits limits = config.limits();
         RateLimiter rateLimiter = new RateLimiter(limits.packetsPerSecond(), limits.packetBurst(), System::nanoTime);
         this.sockets = new AuthenticatedSockets(limits.maxConnectionsPerUser(), timers, clock, rateLimiter::forget);

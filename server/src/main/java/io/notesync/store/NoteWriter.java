@@ -8,6 +8,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import io.notesync.storage.StorageUnavailableException;
 import io.notesync.notes.StoreOutcome;
 import io.notesync.notes.StoredPacket;
+import io.notesync.threads.DaemonThreads;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +69,9 @@ final class NoteWriter implements AutoCloseable {
         this.packets = packets;
         this.changes = changes;
         this.maxBatch = maxBatch;
+        DaemonThreads writers = DaemonThreads.numbered("note-writer");
         for (int i = 0; i < inFlight; i++) {
-            Thread thread = new Thread(this::run, "note-writer-" + (i + 1));
-            thread.setDaemon(true);
+            Thread thread = writers.newThread(this::run);
             threads.add(thread);
             thread.start();
         }
