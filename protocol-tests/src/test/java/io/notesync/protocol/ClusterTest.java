@@ -244,7 +244,8 @@ class ClusterTest {
                 }
             }
             for (CompletableFuture<JSONObject> ack : acks) {
-                assertEquals("stored", ack.get(20, TimeUnit.SECONDS).getString("status"));
+                JSONObject answer = ack.get(20, TimeUnit.SECONDS);
+                assertEquals("stored", answer.optString("status"), answer.toString());
             }
 
             int expected = 2 * perSocket;

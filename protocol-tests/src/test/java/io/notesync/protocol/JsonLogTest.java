@@ -28,8 +28,9 @@ class JsonLogTest {
 
     @Test
     void eachPacketsLineIsAJsonObjectWithItsUserSocketPacketIdAndOutcome() throws Exception {
-        try (ServerProcess server = new ServerProcess(TestServer.temporaryDataDir(), Map.of("logging.format", "json")).start();
-             JavaClient client = JavaClient.connected(server.url(), server.token("json-logger"), "websocket")) {
+        String user = "json-logger-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ServerProcess server = withEmptyLog(new ServerProcess(TestServer.temporaryDataDir(), Map.of("logging.format", "json"))).start();
+             JavaClient client = JavaClient.connected(server.url(), server.token(user), "websocket")) {
             String first = UUID.randomUUID().toString();
             client.emit("packet", JavaClient.packet(first, VIDEO, "a note", 1.5));
             assertEquals(first, client.nextObject("confirmation").getString("packetId"));
@@ -40,19 +41,19 @@ class JsonLogTest {
                     && "stored".equals(mdc(line).optString("outcome")));
             JSONObject duplicate = awaitLine(server, line -> first.equals(mdc(line).optString("packetId"))
                     && "duplicate".equals(mdc(line).optString("outcome")));
-            JSONObject connected = awaitLine(server, line -> line.optString("formattedMessage").contains("connected: user json-logger"));
+            JSONObject connected = awaitLine(server, line -> line.optString("formattedMessage").contains("connected: user " + user + " "));
 
             assertEquals("INFO", stored.getString("level"));
             assertEquals("io.notesync.socket.PacketFlow", stored.getString("loggerName"));
-            assertTrue(stored.getString("formattedMessage").contains("packet " + first + " of json-logger: stored"), stored.toString());
+            assertTrue(stored.getString("formattedMessage").contains("packet " + first + " of " + user + ": stored"), stored.toString());
             long millis = stored.getLong("timestamp");
             assertTrue(Math.abs(millis - Instant.now().toEpochMilli()) < Duration.ofMinutes(5).toMillis(), stored.toString());
-            assertEquals("json-logger", mdc(stored).getString("user"));
+            assertEquals(user, mdc(stored).getString("user"));
             String socket = mdc(connected).getString("socket");
             assertFalse(socket.isEmpty());
             assertEquals(socket, mdc(stored).getString("socket"), "the packet's line names the socket that connected");
             assertEquals(socket, mdc(duplicate).getString("socket"));
-            assertEquals("json-logger", mdc(connected).getString("user"));
+            assertEquals(user, mdc(connected).getString("user"));
 
             List<String> notJson = new ArrayList<>();
             for (String line : Files.readAllLines(server.log())) {
@@ -62,6 +63,12 @@ class JsonLogTest {
             }
             assertTrue(notJson.isEmpty(), "every line is one JSON object; these are not: " + notJson);
         }
+    }
+
+    /** Log files are appended to across builds: this run's lines only. */
+    private static ServerProcess withEmptyLog(ServerProcess server) throws java.io.IOException {
+        Files.deleteIfExists(server.log());
+        return server;
     }
 
     private static JSONObject mdc(JSONObject line) {

@@ -100,7 +100,10 @@ final class AuthenticatedSockets {
             if (!socket.username().equals(username) || (issuedAt != null && issuedAt.getEpochSecond() >= epochSecond)) {
                 continue;
             }
-            log.info("socket {} of user {} disconnected: token revoked", socket.client().getSessionId(), LogText.of(username));
+            try (LogFields fields = LogFields.socket(username, socket.client().getSessionId())
+                    .with(LogFields.OUTCOME, TokenRejection.REVOKED.wireName())) {
+                log.info("socket {} of user {} disconnected: token revoked", socket.client().getSessionId(), LogText.of(username));
+            }
             socket.client().sendEvent(Answer.INVALID_TOKEN, Answer.invalidTokenBody(TokenRejection.REVOKED,
                     "the access token was revoked (a password change, log out everywhere, or the account's removal); "
                             + "refresh and reconnect, or log in again"));
