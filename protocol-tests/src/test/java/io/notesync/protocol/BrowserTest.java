@@ -53,10 +53,8 @@ class BrowserTest {
         Map<String, String> shortTokens = new HashMap<>(settings);
         shortTokens.put("auth.accessTokenTtlSeconds", "3");
         expiryServer = TestServer.start(shortTokens);
-        offlineSettings = new HashMap<>(settings);
-        offlineSettings.put("server.port", Integer.toString(freePort()));
         offlineDataDir = TestServer.temporaryDataDir();
-        offlineServer = TestServer.start(offlineDataDir, offlineSettings);
+        offlineServer = startOnAFixedPort(settings);
         // Both copies of the web app name the main server in their page, as an operator would.
         appOrigin.notesyncOrigin(localhost(server));
         otherOrigin.notesyncOrigin(localhost(server));
@@ -131,6 +129,29 @@ class BrowserTest {
     /** localhost, not 127.0.0.1: the app's origin is on localhost, and the two are different sites. */
     private static String localhost(TestServer s) {
         return "http://localhost:" + s.port();
+    }
+
+    /**
+     * The offline server restarts on the same port, so it gets a fixed one. A port found free can be
+     * taken by another process before the server binds it (a full run once failed so, with a
+     * benchmark running beside it): then another port.
+     */
+    private static TestServer startOnAFixedPort(Map<String, String> settings) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            offlineSettings = new HashMap<>(settings);
+            offlineSettings.put("server.port", Integer.toString(freePort()));
+            try {
+                return TestServer.start(offlineDataDir, offlineSettings);
+            } catch (RuntimeException e) {
+                boolean taken = false;
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    taken |= cause instanceof java.net.BindException;
+                }
+                if (!taken || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {
