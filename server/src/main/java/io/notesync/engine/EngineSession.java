@@ -84,14 +84,6 @@ public final class EngineSession {
 
     void pendingPoll(Channel channel) {
         this.pendingPoll = channel;
-        if (channel != null) {
-            pollingChannel(channel);
-        }
-    }
-
-    /** {@code channel} carries a long-polling request of this session ({@link PollingChannelClose}). */
-    void pollingChannel(Channel channel) {
-        channel.attr(OF_POLLING).set(this);
     }
 
     Channel webSocket() {
@@ -131,9 +123,6 @@ public final class EngineSession {
 
     /** The session a WebSocket channel was opened for (an upgrade probe, or the upgraded transport). */
     static final AttributeKey<EngineSession> OF_WEBSOCKET = AttributeKey.valueOf("notesync.engineSessionOfWebSocket");
-
-    /** The session a long-polling channel carried a request of (its handshake or a poll). */
-    static final AttributeKey<EngineSession> OF_POLLING = AttributeKey.valueOf("notesync.engineSessionOfPolling");
 
     /** Replaces the heartbeat timer (next ping, or the deadline for its pong); false once ended. */
     synchronized boolean heartbeat(ScheduledFuture<?> next) {

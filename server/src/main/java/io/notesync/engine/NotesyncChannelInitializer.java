@@ -37,7 +37,6 @@ import java.util.List;
  *  ConnectObserver ..... authenticates a socket at its CONNECT
  *  packet handler, authorize handler (netty-socketio; its first-data timer removed: NoFirstDataTimeout)
  *  SessionOpener ....... no namespace before CONNECT; precise heartbeat; connect timeout
- *  PollingChannelClose . a polling connection's close: released under the session's gate, never a 41
  *  polling and WebSocket transports, wrong-URL handler (netty-socketio)
  *  LosslessPacketEncoder's encoder, in place of netty-socketio's (which drops a packet per
  *  polling response that hits its 50-packet limit)
@@ -59,7 +58,6 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
     private final UpgradeNoopHandler upgradeNoop = new UpgradeNoopHandler();
     private final TlsReentryBypass tlsReentryBypass = new TlsReentryBypass();
     private final AbandonedProbeGuard abandonedProbeGuard = new AbandonedProbeGuard();
-    private final PollingChannelClose pollingChannelClose = new PollingChannelClose();
     private final OversizeCloser oversizeCloser = new OversizeCloser();
     private final HonestConnectionHeader honestConnectionHeader = new HonestConnectionHeader();
     private final WebSocketTrim webSocketTrim;
@@ -83,8 +81,7 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
             httpOnly.add(handler.name());
         }
         httpOnly.addAll(List.of(HonestConnectionHeader.NAME, RequestGuard.NAME, AUTHORIZE_HANDLER, SessionOpener.NAME,
-                XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER, HttpIdleCloser.NAME,
-                PollingChannelClose.NAME));
+                XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER, HttpIdleCloser.NAME));
         this.webSocketTrim = new WebSocketTrim(httpOnly);
     }
 
@@ -131,7 +128,6 @@ final class NotesyncChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(PACKET_HANDLER, ConnectObserver.NAME, connectObserver);
         pipeline.addBefore(PACKET_HANDLER, WebSocketTrim.NAME, webSocketTrim);
         pipeline.addAfter(AUTHORIZE_HANDLER, SessionOpener.NAME, sessionOpener);
-        pipeline.addBefore(XHR_POLLING_TRANSPORT, PollingChannelClose.NAME, pollingChannelClose);
         pipeline.addLast(OversizeCloser.NAME, oversizeCloser);
         pipeline.replace(AUTHORIZE_HANDLER, AUTHORIZE_HANDLER, authorizeWithoutFirstDataTimeout(pipeline));
         pipeline.addAfter(HTTP_ENCODER, HttpIdleCloser.NAME, new HttpIdleCloser());

@@ -78,8 +78,6 @@ public final class SessionOpener extends ChannelInboundHandlerAdapter {
         session.output(SessionQueues.install(head, budget, sessions));
         if (webSocket) {
             session.webSocket(channel);
-        } else {
-            session.pollingChannel(channel);
         }
         heartbeat.schedulePing(session);
         connectTimeout.start(session);

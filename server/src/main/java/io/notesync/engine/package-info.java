@@ -58,19 +58,6 @@
  *   <li>{@link io.notesync.engine.AbandonedProbeGuard}: an upgrade-probe WebSocket that closes before the
  *       upgrade ends the whole session and queues {@code 41} on polling ("io server disconnect" for a
  *       socket never connected). Pinned by {@code RawProtocolTest.aProbeWebSocketThatClosesBeforeTheUpgradeLeavesThePollingSessionConnected}.</li>
- *   <li>{@link io.notesync.engine.PollingChannelClose} (with {@link io.notesync.engine.EngineSession#pollingChannel}):
- *       netty-socketio hands the close of every long-polling connection (each is closed after its answer)
- *       to its WebSocket transport too, which queues {@code 41} for the session when it still finds the
- *       channel registered. It is, for a moment, when the handshake's connection closes on one event loop
- *       while the first poll is bound on another (the binding replaces the session's poll, then unregisters
- *       the old channel): that poll is answered {@code 41}, for a namespace never CONNECTed to; the likely
- *       cause of a {@code run 25 ==> expected: <6> but was: <41>} failure of the close-packet loop below
- *       (once, in a full run at load 20-30; not reproduced in some 3,000 runs of that loop alone, with and
- *       without CPU hogs). The polling transport's release of the channel races the binding the same way
- *       and could unbind the new poll. The release now runs under the session's gate, and neither transport sees a polling
- *       connection's close. Pinned by {@code server PollingChannelCloseTest} (the race's in-between state,
- *       set up directly; its first case fails when netty-socketio no longer queues the {@code 41}) and the
- *       50-iteration loop of {@code RawProtocolTest.closePacketPostedWhileAPollIsOpenAnswersThePollWithNoopThenTheSessionIsGone}.</li>
  *   <li>{@link io.notesync.engine.ConnectObserver}: the connect listener fires at the handshake (before
  *       the {@code auth} payload is known) and the auth-token listener is skipped for a CONNECT without
  *       payload; neither is the moment the token check needs. Pinned by {@code js/test/connect.test.mjs}
