@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Every relative link in README.md, docs/*.md and the other READMEs of the repository
  * (protocol-tests/, bench/reports/, ...) names a file of this repository that exists, and a
  * {@code #fragment} into a Markdown file names one of its headings, so a fresh clone has what the
- * documentation points at (a link out of the repository, such as the old ../shared/PROTOCOL.md,
+ * documentation points at (a link out of the repository, such as one to a sibling folder,
  * fails too).
  */
 class DocsLinksTest {
@@ -112,7 +112,7 @@ class DocsLinksTest {
 
     @Test
     void theCheckSeesABrokenLinkAndIgnoresOthers() {
-        assertFalse(relativeTargets("see [x](../shared/PROTOCOL.md) and ![y](docs/a.png \"t\")").isEmpty());
+        assertFalse(relativeTargets("see [x](../outside/CONTRACT.md) and ![y](docs/a.png \"t\")").isEmpty());
         assertTrue(relativeTargets("[a](https://example.com/x.md) [c](mailto:a@b.c) [d](/client/x.js)").isEmpty());
         assertEquals(List.of("#section", "docs/ops.md#tls"), relativeTargets("[b](#section) [e](docs/ops.md#tls)"));
         assertTrue(relativeTargets("```\n[a](missing.md)\n```").isEmpty());
