@@ -1,7 +1,6 @@
 package io.notesync.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.notesync.account.Accounts;
 import io.notesync.account.ExportWriter;
@@ -15,7 +14,6 @@ import io.notesync.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,7 +31,6 @@ import java.util.function.Consumer;
 public final class AccountRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(AccountRoutes.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WRONG_PASSWORD = "the password is wrong, or there were too many failed attempts (then wait and try again)";
 
     private final BearerAuth bearer;
@@ -73,7 +70,7 @@ public final class AccountRoutes {
     HttpAnswer changePassword(HttpRequestData request) {
         requireLogin();
         String username = bearer.username(request);
-        JsonNode body = parseObject(request.body());
+        JsonNode body = request.jsonObject();
         JsonNode current = body.get("currentPassword");
         JsonNode next = body.get("newPassword");
         if (current == null || !current.isTextual() || next == null || !next.isTextual()) {
@@ -128,7 +125,7 @@ public final class AccountRoutes {
     HttpAnswer deleteAccount(HttpRequestData request) {
         requireLogin();
         String username = bearer.username(request);
-        JsonNode password = parseObject(request.body()).get("password");
+        JsonNode password = request.jsonObject().get("password");
         if (password == null || !password.isTextual()) {
             throw HttpError.badRequest("the body must be {\"password\": string}");
         }
@@ -158,15 +155,4 @@ public final class AccountRoutes {
         }
     }
 
-    private static JsonNode parseObject(byte[] body) {
-        try {
-            JsonNode node = body.length == 0 ? null : JSON.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw HttpError.badRequest("the body must be a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw HttpError.badRequest("the body is not valid JSON");
-        }
-    }
 }

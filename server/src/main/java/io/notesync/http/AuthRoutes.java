@@ -1,7 +1,6 @@
 package io.notesync.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.notesync.auth.Login;
 import io.notesync.auth.LoginOutcome;
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import io.notesync.auth.RefreshTokens;
 import io.notesync.auth.TokenIssuer;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +24,6 @@ import java.util.Map;
  */
 public final class AuthRoutes {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(AuthRoutes.class);
     /** One answer for a wrong password, an unknown user and a throttled attempt: it tells nothing apart. */
     private static final String LOGIN_REFUSED = "wrong username or password, or too many failed attempts (then wait and try again)";
@@ -51,7 +48,7 @@ public final class AuthRoutes {
 
     HttpAnswer login(HttpRequestData request) {
         requireEnabled();
-        JsonNode body = parseObject(request.body());
+        JsonNode body = request.jsonObject();
         JsonNode username = body.get("username");
         JsonNode password = body.get("password");
         if (username == null || !username.isTextual() || password == null || !password.isTextual()) {
@@ -110,15 +107,4 @@ public final class AuthRoutes {
         }
     }
 
-    private static JsonNode parseObject(byte[] body) {
-        try {
-            JsonNode node = body.length == 0 ? null : JSON.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw HttpError.badRequest("the body must be a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw HttpError.badRequest("the body is not valid JSON");
-        }
-    }
 }
